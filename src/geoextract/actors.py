@@ -206,7 +206,7 @@ class ActorResolver:
         if key in self.by_key:
             actor_id, _ = self.by_key[key]
             return actor_id, "ner_alias"
-        if span.label_ == "PERSON" and len(span) == 1:
+        if len(span) == 1 and span.label_ in ("PERSON", "ORG", "GPE"):  # the NER often mislabels a lone surname
             for actor_id, parts in reversed(persons):
                 if span.text in parts:
                     return actor_id, "short_name"

@@ -286,9 +286,14 @@ class _Context:
                         if pobj.dep_ == "pobj":
                             return self.actors_for(pobj)
                 if child.dep_ == "nsubj" and not passive:
+                    if child.lower_ in ("who", "which", "that") and token.dep_ == "relcl":
+                        return self.actors_for(token.head)  # "Trump, who mocks ..."
                     return self.actors_for(child)
             if token.dep_ == "relcl":  # "Russia, which shares a border with ..."
                 return self.actors_for(token.head)
+            if token.dep_ == "xcomp" and any(c.dep_ == "dobj" for c in token.head.children):
+                # object control: in "asked all countries to stop exporting", the countries export
+                return self.actors_for(next(c for c in token.head.children if c.dep_ == "dobj"))
             if token.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") or (token.dep_ == "prep" and token.pos_ == "VERB"):
                 token = token.head
                 if token.dep_ == "prep":  # "by backing": pcomp -> prep -> verb
@@ -387,6 +392,15 @@ class _Context:
                     if subject.dep_ == "nsubj":
                         args = self.actors_for(subject)
                         return (args[0].name if args else _chunk(subject)), True
+        # A trailing reporting clause: "..., the state news agency TASS reported."
+        for token in sent:
+            if (token.i > trigger.i and token.pos_ == "VERB" and token.lemma_.lower() in SAY_VERBS
+                    and token not in trigger.subtree and not any(c.dep_ == "ccomp" for c in token.children)):
+                for subject in token.children:
+                    if subject.dep_ == "nsubj":
+                        args = self.actors_for(subject)
+                        if args:
+                            return args[0].name, args[0].actor_id != source.actor_id
         speaker = self.quote_speaker_at(trigger.idx)
         if speaker is not None:
             return speaker.name, speaker.actor_id != source.actor_id
@@ -395,8 +409,10 @@ class _Context:
     def quantity_for(self, trigger: Token, roles: dict[str, Token]) -> int | None:
         """The index of the amount in the trigger's clause (closest first), if any."""
         heads = {token.i for role, token in roles.items() if role not in ("source", "target")}
-        if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX"):
-            heads.add(trigger.head.i)  # "trade ... doubled to $31.4 million"
+        if trigger.pos_ in ("NOUN", "PROPN"):
+            verb = next((a for a in trigger.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            if verb is not None:
+                heads.add(verb.i)  # "trade ... doubled to $31.4 million"
         best, best_rank = None, None
         for index, quantity in enumerate(self.quantities):
             start = quantity["token_start"]
