@@ -53,6 +53,10 @@ def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
     for what in NEEDED:
         if not nlp.has_factory(what) or not any(nlp.get_pipe_meta(n).factory in (what, "beam_" + what) for n in nlp.pipe_names):
             raise GeoextractError(Errors.E007, model=model, what=NEEDED[what])
+    for name in cfg["nlp"].get("before_parser", []):
+        if name not in nlp.pipe_names:
+            parser = next(n for n in nlp.pipe_names if nlp.get_pipe_meta(n).factory in ("parser", "beam_parser"))
+            nlp.add_pipe(cfg["components"][name]["factory"], name=name, before=parser)
     paths = {"actors": actors, "relations": relations}
     for name in names:
         settings = {k: v for k, v in cfg["components"][name].items() if k != "factory"}

@@ -1,0 +1,32 @@
+"""Sentence starts at line breaks, set before the parser so it respects them.
+
+News text often puts one paragraph (or a headline) per line with no final full stop; the
+parser would run such a line into the next sentence. Hard-wrapped text (most lines ending
+mid-sentence) is left alone.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+ENDINGS = (".", "!", "?", '"', "”", "’", ":", ";", ")")
+
+
+@Language.component("geoextract_line_breaks", assigns=["token.is_sent_start"])
+def line_breaks(doc: Doc) -> Doc:
+    lines = [line.rstrip() for line in doc.text.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return doc
+    ended = sum(1 for line in lines if line.endswith(ENDINGS))
+    if len(lines) >= 5 and ended / len(lines) < 0.5:
+        return doc  # hard-wrapped: a line break is not a sentence break
+    after_break = False
+    for token in doc:
+        if token.is_space:
+            after_break = after_break or "\n" in token.text
+            continue
+        if after_break and token.i > 0:
+            token.is_sent_start = True
+        after_break = "\n" in token.whitespace_
+    return doc

@@ -1,0 +1,20 @@
+"""Line breaks as sentence starts (before the parser), but not in hard-wrapped text."""
+
+import spacy
+
+from geoextract.sentences import line_breaks
+
+
+def starts(text):
+    doc = line_breaks(spacy.blank("en")(text))
+    return [t.text for t in doc if t.is_sent_start and t.i > 0]
+
+
+def test_a_line_without_a_full_stop_ends_its_sentence():
+    assert starts("Russia Plays A Double Game\n\nPresident Trump spoke.\nTrade grew besides\nBilateral trade doubled.") == [
+        "President", "Trade", "Bilateral"]
+
+
+def test_hard_wrapped_text_is_left_to_the_parser():
+    text = "The ministry said the\nMinistry of Trade would\nconsider the request from\nthe government of Japan and\nthe delegation that came\nyesterday."
+    assert starts(text) == []
