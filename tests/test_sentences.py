@@ -18,3 +18,7 @@ def test_a_line_without_a_full_stop_ends_its_sentence():
 def test_hard_wrapped_text_is_left_to_the_parser():
     text = "The ministry said the\nMinistry of Trade would\nconsider the request from\nthe government of Japan and\nthe delegation that came\nyesterday."
     assert starts(text) == []
+
+
+def test_a_name_split_over_two_lines_stays_in_one_sentence():
+    assert starts("He works for the Russian Foreign\nMinistry, he said.\nThen he left.") == ["Then"]

@@ -21,12 +21,16 @@ def line_breaks(doc: Doc) -> Doc:
     ended = sum(1 for line in lines if line.endswith(ENDINGS))
     if len(lines) >= 5 and ended / len(lines) < 0.5:
         return doc  # hard-wrapped: a line break is not a sentence break
-    after_break = False
+    breaks, previous = 0, None
     for token in doc:
         if token.is_space:
-            after_break = after_break or "\n" in token.text
+            breaks += token.text.count("\n")
             continue
-        if after_break and token.i > 0:
-            token.is_sent_start = True
-        after_break = "\n" in token.whitespace_
+        if breaks and previous is not None:
+            # One line break between two capitalised words may split a name ("Foreign\nMinistry").
+            name_split = breaks == 1 and previous.text[:1].isupper() and token.text[:1].isupper() and not previous.is_punct
+            if not name_split:
+                token.is_sent_start = True
+        breaks = token.whitespace_.count("\n")
+        previous = token
     return doc
