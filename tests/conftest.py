@@ -41,8 +41,9 @@ ACTORS = [
 
 @pytest.fixture(scope="session")
 def nlp():
-    """A blank English pipeline with the three geoextract components and the test gazetteer."""
+    """A blank English pipeline with geoextract's components and the test gazetteer."""
     nlp = spacy.blank("en")
+    nlp.add_pipe("geoextract_entities")
     nlp.add_pipe("geoextract_actors").initialize(actors=ACTORS)
     nlp.add_pipe("geoextract_quantities")
     nlp.add_pipe("geoextract_relations").initialize()  # the bundled pipeline/relations.jsonl

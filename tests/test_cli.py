@@ -117,7 +117,7 @@ def test_readme_commands(tmp_path, monkeypatch):
         if "<" in args:  # "geoextract extract - ... < file": feed the file on stdin
             stdin = (ROOT / args[args.index("<") + 1]).read_text(encoding="utf-8")
             args = args[:args.index("<")]
-        args = [str(ROOT / a) if a.startswith("src/") else a for a in args]
+        args = [str(ROOT / a) if a.startswith(("src/", "tests/", "pipeline/")) else a for a in args]
         result = invoke(*args, input=stdin)
         assert result.exit_code == 0, (command, result.output)
 
@@ -139,3 +139,29 @@ def test_every_command_is_documented():
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"geoextract {name}" in text, f"geoextract {name} is not in the README"
+
+
+def test_evaluate_bad_gold_file(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "a", "text": "Russia met Cuba.", "entities": [[0, 99, "LOC"]]}\n{oops\n', encoding="utf-8")
+    result = invoke("evaluate", gold)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: E014 invalid gold file {gold}: 2 error(s)")
+    assert "Traceback" not in result.output
+    missing = invoke("evaluate", tmp_path / "nope.jsonl")
+    assert missing.exit_code == 2 and "E001" in missing.stderr
+
+
+@pytest.mark.model
+def test_evaluate_prints_scores_and_errors(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    text = "Chinese President Xi Jinping met Russian President Vladimir Putin in Moscow."
+    gold.write_text(json.dumps({"id": "g", "text": text, "relations": [
+        {"head": "Xi Jinping", "relation": "CONSULT", "tail": "Vladimir Putin"},
+        {"head": "Xi Jinping", "relation": "ACCUSE", "tail": "Vladimir Putin"}]}) + "\n", encoding="utf-8")
+    result = invoke("evaluate", gold, "--show-errors", "--json", tmp_path / "scores" / "s.json")
+    assert result.exit_code == 0, result.output
+    assert "CONSULT" in result.stdout and "miss\tXi Jinping ACCUSE Vladimir Putin" in result.stdout
+    scores = json.loads((tmp_path / "scores" / "s.json").read_text())
+    assert scores["relations"]["CONSULT"]["tp"] == 1
+    assert scores["relations"]["ACCUSE"]["fn"] == 1

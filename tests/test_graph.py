@@ -16,7 +16,7 @@ def relation(**overrides):
         relation="TRADE", target="North Korea", target_id="north-korea", target_type="state", action="oil exports",
         action_category="ECONOMIC", quantity_text="$31.4 million", quantity_value=31.4e6, quantity_unit="USD",
         quantity_qualifier=None, polarity="affirmed", modality="asserted", attributed_to=None, time_text="2017",
-        confidence=0.8, pattern_id="trade.x", evidence="Russia & <North Korea> traded.", source_start=0, source_end=6,
+        confidence=0.8, confidence_basis="rule trade.x 0.80 = 0.80", pattern_id="trade.x", evidence="Russia & <North Korea> traded.", source_start=0, source_end=6,
         target_start=9, target_end=20, trigger_start=22, trigger_end=28)
     base.update(overrides)
     return Relation(**base)

@@ -98,9 +98,14 @@ class ActorResolver:
         self._build()
 
     def add_actors(self, actors: Iterable[dict[str, Any]]) -> None:
-        """Add or override entries (same id replaces) and rebuild the matchers."""
-        by_id = {e["id"]: e for e in self.entries}
-        for entry in validate_actors(actors):
+        """Add or override entries (same id replaces; their names leave other actors) and rebuild."""
+        added = validate_actors(actors)
+        taken = {normalise(v) for e in added for v in [e["name"], *(x for k in NAME_FIELDS for x in e.get(k, []))]}
+        by_id = {}
+        for entry in self.entries:  # a name the user gives to their actor leaves the bundled one
+            by_id[entry["id"]] = {**entry, **{k: [v for v in entry.get(k, []) if normalise(v) not in taken]
+                                              for k in NAME_FIELDS}, "_name_taken": normalise(entry["name"]) in taken}
+        for entry in added:
             by_id[entry["id"]] = entry
         self.entries = list(by_id.values())
         self._build()
@@ -113,7 +118,7 @@ class ActorResolver:
         for entry in self.entries:
             actor_id = entry["id"]
             self.by_id[actor_id] = entry
-            names = {"name": [entry["name"]], **{k: entry.get(k, []) for k in NAME_FIELDS}}
+            names = {"name": [] if entry.get("_name_taken") else [entry["name"]], **{k: entry.get(k, []) for k in NAME_FIELDS}}
             for kind, values in names.items():
                 resolution = "alias" if kind == "aliases" else kind.rstrip("s")
                 exact = kind in ("acronyms", "demonyms")
@@ -146,6 +151,7 @@ class ActorResolver:
                 continue  # "Russian" in "the Russian International Affairs Council": the longer name wins
             found.append(Span(doc, start, end, label=entry["label"], kb_id=actor_id, span_id=resolution))
         found = filter_spans(found)
+        self._correct_ents(doc, found)
         taken = {i for span in found for i in range(span.start, span.end)}
         for ent in doc.ents:
             if ent.label_ not in self.ner_labels or any(i in taken for i in range(ent.start, ent.end)):
@@ -181,6 +187,34 @@ class ActorResolver:
         doc.spans[self.spans_key] = mentions
         doc._.actors = actors
         return doc
+
+    @staticmethod
+    def _correct_ents(doc: Doc, found: list[Span]) -> None:
+        """The gazetteer knows better than the NER: a name it knows becomes (or relabels) an entity."""
+        ents = list(doc.ents)
+        by_tokens = {(ent.start, ent.end): index for index, ent in enumerate(ents)}
+        covered = {i for ent in ents for i in range(ent.start, ent.end)}
+        changed = False
+        for span in found:
+            if span.id_ == "demonym":
+                label = "NORP"
+            elif span.id_ == "metonym":
+                if not span.text[:1].isupper() or span[0].lower_ == "the":
+                    continue  # "the Kremlin", "the White House": leave the NER's call
+                label = "GPE"
+            else:
+                label = span.label_
+            index = by_tokens.get((span.start, span.end))
+            if index is not None:
+                if ents[index].label_ != label and span.id_ in ("name", "alias", "acronym"):
+                    ents[index] = Span(doc, span.start, span.end, label=label)
+                    changed = True
+            elif not any(i in covered for i in range(span.start, span.end)):
+                ents.append(Span(doc, span.start, span.end, label=label))
+                covered.update(range(span.start, span.end))
+                changed = True
+        if changed:
+            doc.ents = sorted(ents, key=lambda ent: ent.start)
 
     def _demonym_is_actor(self, span: Span) -> bool:
         """"Russian diplomats", "Russian trade", "Russians" are actors; "Russian" as a language is not."""

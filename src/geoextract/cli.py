@@ -48,7 +48,7 @@ def extract(
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes for nlp.pipe.")] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per batch.")] = 64,
     format: Annotated[Format, typer.Option("--format", help="Table format.")] = Format.csv,
-    actors: Annotated[Optional[Path], typer.Option(help="Actor gazetteer JSONL replacing the bundled one.")] = None,
+    actors: Annotated[Optional[Path], typer.Option(help="Your actor gazetteer JSONL, added to the bundled one (same id or name: yours wins).")] = None,
     relations: Annotated[Optional[Path], typer.Option(help="Relation patterns JSONL replacing the bundled ones.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
@@ -121,6 +121,43 @@ def assemble(
     except GeoextractError as error:
         _fail(error)
     typer.echo(f"pipeline saved to {path}; use it with: geoextract extract --model {path}", err=True)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL: id, text and any of entities, relations, quantities "
+                                              "(format in the README).")],
+    model: Annotated[Optional[str], typer.Option(help="spaCy pipeline name or path.", show_default=False)] = None,
+    actors: Annotated[Optional[Path], typer.Option(help="Actor gazetteer JSONL added to the bundled one.")] = None,
+    relations: Annotated[Optional[Path], typer.Option(help="Relation patterns JSONL replacing the bundled ones.")] = None,
+    maps: Annotated[Optional[Path], typer.Option(help="Label maps JSON [default: pipeline/gold_maps.json].")] = None,
+    relation: Annotated[Optional[list[str]], typer.Option("--relation", "-r", help="Score only this relation type (repeatable).")] = None,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Ignore predicted relations below this confidence.")] = 0.0,
+    show_errors: Annotated[bool, typer.Option("--show-errors", help="List misses and false hits after the scores.")] = False,
+    limit: Annotated[int, typer.Option(min=0, help="At most this many errors with --show-errors (0: all).")] = 200,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores as JSON to this file.")] = None,
+) -> None:
+    """Score entities, relations and quantities against a gold file: P, R, F1 overall and per type."""
+    from .evaluation import evaluate as run_evaluate
+
+    try:
+        result = run_evaluate(gold, model=model, actors=actors, relations=relations, maps=maps, types=relation,
+                              min_confidence=min_confidence)
+    except GeoextractError as error:
+        _fail(error)
+    typer.echo(result.table())
+    if show_errors:
+        typer.echo("\ndoc\ttask\tkind\twhat  | context")
+        typer.echo(result.errors_text(limit or None))
+    if json_out is not None:
+        import json
+
+        try:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            json_out.write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            typer.echo(f"error: cannot write {json_out}: {(error.strerror or str(error)).lower()} (choose another --json)", err=True)
+            raise typer.Exit(2)
 
 
 @app.command()

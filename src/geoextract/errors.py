@@ -23,6 +23,8 @@ class Errors(str, Enum):
     E011 = "relation table {path} lacks columns: {columns} (was it written by geoextract extract?)"
     E012 = "unknown relation type(s) {values}: choose from {choices}"
     E013 = "invalid option {option}: {reason}"
+    E014 = "invalid gold file {path}: {count} error(s) (see the gold format in the README)\n{details}"
+    E015 = "no documents to score in {path}: every line is empty or has \"evaluate\": false"
 
     def format(self, **kwargs: object) -> str:  # type: ignore[override]
         return f"{self.name} {self.value.format(**kwargs)}"

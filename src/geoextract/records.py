@@ -136,6 +136,7 @@ class Relation:
     attributed_to: str | None
     time_text: str | None
     confidence: float
+    confidence_basis: str
     pattern_id: str
     evidence: str
     source_start: int

@@ -37,6 +37,24 @@ HEDGE_VERBS = {"seem", "appear", "suspect", "expect", "consider", "plan", "inten
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "without"}
 PRONOUNS = {"it": "thing", "its": "thing", "they": "group", "their": "group", "them": "group",
             "he": "person", "his": "person", "him": "person", "she": "person", "her": "person"}
+# Definite descriptions that point back to an actor ("the country", "the regime", "the
+# president"), with the kind of actor they can name.
+DESCRIPTIONS = {
+    "country": "state", "nation": "state", "regime": "state", "government": "state", "state": "state",
+    "administration": "state", "kingdom": "state", "republic": "state", "authorities": "state",
+    "alliance": "igo", "bloc": "igo", "organisation": "igo", "organization": "igo", "body": "igo",
+    "president": "person", "leader": "person", "minister": "person", "premier": "person", "chancellor": "person",
+    "dictator": "person", "king": "person", "spokesman": "person", "spokeswoman": "person", "envoy": "person",
+    "ambassador": "person", "general": "person", "senator": "person", "official": "person",
+    "company": "company", "firm": "company", "group": "group", "militia": "group", "movement": "group",
+    "agency": "media", "newspaper": "media", "broadcaster": "media", "outlet": "media", "daily": "media",
+}
+# Which actor types each kind of reference may name.
+COMPATIBLE = {
+    "person": {"person"}, "thing": {"state", "igo", "org", "company", "media"},
+    "group": {"state", "igo", "org", "company", "media", "group", "location"},
+    "state": {"state"}, "igo": {"igo", "org"}, "company": {"company", "org"}, "media": {"media", "org"},
+}
 AMOUNT_NOUNS = {"dozens", "scores", "hundreds", "thousands", "millions", "tens", "billions", "dozen", "hundred",
                 "thousand", "million", "lot", "lots", "number", "majority", "some", "many", "most", "all", "several"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
@@ -130,7 +148,6 @@ class RelationExtractor:
 
     def _relations(self, ctx: "_Context", pattern: dict[str, Any], roles: dict[str, Token]) -> list[dict[str, Any]]:
         trigger = roles["trigger"]
-        confidence = float(pattern.get("confidence", 0.7))
         if "source" in roles:
             sources = ctx.actors_for(roles["source"])
         elif pattern.get("source_from") == "document":
@@ -140,7 +157,6 @@ class RelationExtractor:
         if pattern.get("implicit_target"):
             pair = ctx.salient_pair(trigger)
             targets = pair[1:] if len(pair) == 2 else []
-            confidence -= 0.2
         elif pattern.get("target_from") == "clause":
             # the main actor of the reported clause, other than the speaker
             speakers = {source.actor_id for source in sources}
@@ -154,8 +170,15 @@ class RelationExtractor:
         for source, target in pairs:
             if source.actor_id == target.actor_id or source.span.start == target.span.start:
                 continue
-            penalty = 0.15 * (source.steps + target.steps)
-            out.append(ctx.relation(pattern, roles, source, target, max(0.05, round(confidence - penalty, 2))))
+            if pattern["relation"] == "AFFILIATION" and target.type == "location":
+                continue  # "a lawyer from Boston", "the mayor of Mohammadia": where, not who
+            basis = [(f"rule {pattern['id']}", float(pattern.get("confidence", 0.7)))]
+            if pattern.get("implicit_target"):
+                basis.append(("target implied by the document", -0.2))
+            for arg in (source, target):
+                if arg.how:
+                    basis.append((f"{arg.how} '{arg.at.text}' read as {arg.name}", -0.15))
+            out.append(ctx.relation(pattern, roles, source, target, basis))
         return out
 
     # -- serialisation ---------------------------------------------------------------------
@@ -174,10 +197,15 @@ class RelationExtractor:
 class _Arg:
     """An actor argument of a relation: the mention span and how it was reached."""
 
-    __slots__ = ("span", "actor_id", "name", "type", "steps")
+    __slots__ = ("span", "actor_id", "name", "type", "steps", "at", "how")
 
-    def __init__(self, span: Span, name: str, type_: str, steps: int = 0) -> None:
+    def __init__(self, span: Span, name: str, type_: str, steps: int = 0, at: Span | None = None,
+                 how: str | None = None) -> None:
         self.span, self.actor_id, self.name, self.type, self.steps = span, span.kb_id_, name, type_, steps
+        # `at` is the words in the evidence that stand for the actor ("he", "the country"):
+        # the relation's offsets point there; `span` is the named mention it resolved to.
+        self.at = at if at is not None else span
+        self.how = how
 
 
 class _Context:
@@ -227,7 +255,7 @@ class _Context:
             return self.arg(span)
         lower = token.lower_
         if lower in PRONOUNS and self.coreference:
-            return self._antecedent(token, PRONOUNS[lower])
+            return self._antecedent(token, PRONOUNS[lower], self.doc[token.i:token.i + 1], "pronoun")
         if depth < 3 and (token.lower_ in AMOUNT_NOUNS or token.like_num):
             # "tens of thousands of North Korean workers": the amount stands for what it counts
             for child in token.children:
@@ -251,29 +279,38 @@ class _Context:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and pobj.i in self.at:
                             return self.arg(self.at[pobj.i], steps=0)
+            kind = DESCRIPTIONS.get(token.lemma_.lower())
+            if kind and self.coreference and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+                words = [c for c in token.lefts if c.dep_ in ("det", "amod", "compound")]
+                start = min([token.i] + [w.i for w in words])
+                return self._antecedent(token, kind, self.doc[start:token.i + 1], "description")
         return None
 
-    def _antecedent(self, token: Token, kind: str) -> _Arg | None:
-        """The most recent compatible actor within the last two sentences (a small rule resolver)."""
+    def _antecedent(self, token: Token, kind: str, at: Span, how: str) -> _Arg | None:
+        """The most recent compatible actor within the last two sentences (a small rule
+        resolver): a subject first, else the nearest mention; a description ("the country")
+        looks back further than a pronoun, four sentences."""
         sent = self.sent_of.get(token.i, 0)
-        floor = self.sents[max(0, sent - 2)].start
+        floor = self.sents[max(0, sent - (4 if how == "description" else 2))].start
+        allowed = COMPATIBLE[kind]
         fallback = None
         for span in reversed(self.mentions):
             if span.start >= token.i or span.start < floor:
                 continue
+            if at.start <= span.start < at.end:
+                continue
             info = self.actors.get(span.kb_id_)
-            if info is None:
+            if info is None or info["type"] not in allowed:
                 continue
-            if kind == "person" and info["type"] != "person":
-                continue
-            if kind == "thing" and info["type"] not in ("state", "igo", "org", "company", "media"):
-                continue
-            if kind == "group" and info["type"] == "person":
-                continue
-            if span.root.dep_ in ("nsubj", "nsubjpass") or (span.root.dep_ == "conj" and span.root.head.dep_ == "nsubj"):
-                return self.arg(span, steps=1)  # subjects are the likeliest antecedents
+            subject = span.root.dep_ in ("nsubj", "nsubjpass") or (span.root.dep_ == "conj" and span.root.head.dep_ == "nsubj")
+            if subject:
+                fallback = span  # subjects are the likeliest antecedents
+                break
             fallback = fallback or span
-        return self.arg(fallback, steps=1) if fallback is not None else None
+        if fallback is None:
+            return None
+        info = self.actors[fallback.kb_id_]
+        return _Arg(fallback, info["name"], info["type"], steps=1, at=at, how=how)
 
     def subject_actors(self, trigger: Token) -> list[_Arg]:
         """The actor(s) doing what the trigger says, climbing xcomp/conj/relcl chains."""
@@ -333,7 +370,11 @@ class _Context:
 
     # -- the relation record -----------------------------------------------------------------
     def relation(self, pattern: dict[str, Any], roles: dict[str, Token], source: _Arg, target: _Arg,
-                 confidence: float) -> dict[str, Any]:
+                 basis: list[tuple[str, float]]) -> dict[str, Any]:
+        """The relation record. Its confidence is the rule's base confidence less a penalty for
+        each inference it rests on (an argument read from a pronoun or description, a target
+        implied by the document, a hedge, an actor the gazetteer does not know), and
+        `confidence_basis` spells the sum out."""
         trigger = roles["trigger"]
         sent_index = self.sent_of.get(trigger.i, 0)
         sent = self.sents[sent_index]
@@ -346,6 +387,14 @@ class _Context:
         hedged = _hedged(trigger)
         quantity = self.quantity_for(trigger, roles)
         modality = "hedged" if hedged else "reported" if reported else "asserted"
+        basis = list(basis)
+        if hedged:
+            basis.append(("hedged", -0.1))
+        for arg in (source, target):
+            if arg.actor_id.startswith("x-"):
+                basis.append((f"{arg.name} not in the gazetteer", -0.05))
+        confidence = max(0.05, min(1.0, round(sum(delta for _, delta in basis), 2)))
+        explained = "; ".join(f"{what} {delta:+.2f}" if i else f"{what} {delta:.2f}" for i, (what, delta) in enumerate(basis))
         return {
             "sent_index": sent_index,
             "source": source.name, "source_id": source.actor_id, "source_type": source.type,
@@ -358,11 +407,12 @@ class _Context:
             "modality": modality,
             "attributed_to": attributed,
             "time_text": self.time_for(trigger),
-            "confidence": round(confidence - (0.1 if hedged else 0.0), 2),
+            "confidence": confidence,
+            "confidence_basis": f"{explained} = {confidence:.2f}",
             "pattern_id": pattern["id"],
             "evidence": sent.text.strip(),
-            "source_start": source.span.start_char, "source_end": source.span.end_char,
-            "target_start": target.span.start_char, "target_end": target.span.end_char,
+            "source_start": source.at.start_char, "source_end": source.at.end_char,
+            "target_start": target.at.start_char, "target_end": target.at.end_char,
             "trigger_start": trigger.idx, "trigger_end": trigger.idx + len(trigger.text),
         }
 
@@ -494,7 +544,7 @@ class _Context:
             trigger = span[0] if not span[0].is_punct or len(span) == 1 else span[1]
             pattern = {"id": "statement.quote", "relation": "STATEMENT", "action_category": "POLITICAL",
                        "action": "quoted statement"}
-            relation = self.relation(pattern, {"trigger": trigger}, speaker, target, 0.75)
+            relation = self.relation(pattern, {"trigger": trigger}, speaker, target, [("quoted speaker", 0.75)])
             relation["attributed_to"] = speaker.name
             relation["modality"] = "reported" if relation["modality"] != "hedged" else "hedged"
             out.append(relation)
