@@ -90,6 +90,23 @@ def test_sample_key_facts_recall(sample_run):
 
 
 @pytest.mark.model
+def test_confidence_is_explained_filtered_and_reviewed(tmp_path, sample_run):
+    out, _ = sample_run
+    frame = load_relations(out / "relations.csv")
+    for row in frame.itertuples():  # "rule x 0.80; pronoun 'he' read as ... -0.15 = 0.65"
+        terms = row.confidence_basis.split(" = ")[0].split("; ")
+        total = sum(float(term.rsplit(" ", 1)[1]) for term in terms)
+        assert round(max(0.05, min(1.0, total)), 2) == pytest.approx(row.confidence), row.confidence_basis
+    review = pd.read_csv(out / "review.csv")
+    assert set(review["relation_id"]) == set(frame.loc[frame["confidence"] < 0.5, "relation_id"])
+    summary = extract(None, tmp_path, min_confidence=0.6, review_below=0.7)
+    strict = load_relations(tmp_path / "relations.csv")
+    assert len(strict) == (frame["confidence"] >= 0.6).sum() == summary.relations
+    assert summary.below_min_confidence == (frame["confidence"] < 0.6).sum()
+    assert pd.read_csv(tmp_path / "review.csv")["confidence"].between(0.6, 0.7, inclusive="left").all()
+
+
+@pytest.mark.model
 def test_two_processes_give_the_same_table(tmp_path, sample_run):
     out, _ = sample_run
     extract(None, tmp_path, n_process=2, batch_size=2)

@@ -50,6 +50,10 @@ def extract(
     format: Annotated[Format, typer.Option("--format", help="Table format.")] = Format.csv,
     actors: Annotated[Optional[Path], typer.Option(help="Your actor gazetteer JSONL, added to the bundled one (same id or name: yours wins).")] = None,
     relations: Annotated[Optional[Path], typer.Option(help="Relation patterns JSONL replacing the bundled ones.")] = None,
+    min_confidence: Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0,
+                                                  help="Do not write relations below this confidence.")] = 0.0,
+    review_below: Annotated[float, typer.Option("--review-below", min=0.0, max=1.0,
+                                                help="Also list relations below this confidence in review.csv.")] = 0.5,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Extract typed relations, actors and quantities; write tables, graph.graphml and run.json."""
@@ -61,7 +65,7 @@ def extract(
         try:
             summary = run_extract(
                 inputs, out, model=model, n_process=n_process, batch_size=batch_size, formats=formats,
-                actors=actors, relations=relations, progress=tick,
+                actors=actors, relations=relations, min_confidence=min_confidence, review_below=review_below, progress=tick,
                 on_skip=lambda skipped: typer.echo(f"warning: {skipped.message()}", err=True),
             )
         except GeoextractError as error:
@@ -69,7 +73,8 @@ def extract(
     if show:
         rate = summary.as_dict()["words_per_second"]
         typer.echo(
-            f"{summary.documents} documents, {summary.relations} relations, {summary.mentions} actor mentions "
+            f"{summary.documents} documents, {summary.relations} relations ({summary.for_review} to review), "
+            f"{summary.mentions} actor mentions "
             f"({summary.actors} actors), {summary.quantities} quantities, {summary.edges} graph edges "
             f"-> {summary.out_dir} ({rate} words/s)", err=True)
     if summary.errors:

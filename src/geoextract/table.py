@@ -43,6 +43,7 @@ def _pandas_dtypes(schema: pa.Schema) -> dict[str, str]:
 
 SCHEMAS = {
     "relations": arrow_schema(Relation),
+    "review": arrow_schema(Relation),  # relations below the review threshold, for a person to check
     "mentions": arrow_schema(Mention),
     "quantities": arrow_schema(Quantity),
     "actors": pa.schema([("actor_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
