@@ -57,6 +57,11 @@ COMPATIBLE = {
 }
 AMOUNT_NOUNS = {"dozens", "scores", "hundreds", "thousands", "millions", "tens", "billions", "dozen", "hundred",
                 "thousand", "million", "lot", "lots", "number", "majority", "some", "many", "most", "all", "several"}
+# Verbs whose passive subject is the one who did what the "of"/"for" phrase says:
+# "Sirhan was convicted of Kennedy's killing", "a man accused of murdering ...".
+ACCUSED_VERBS = {"convict", "accuse", "charge", "suspect", "arrest", "sentence", "jail", "blame", "indict", "try",
+                 "detain", "imprison", "execute", "hang", "acquit", "prosecute"}
+RELATIVE = {"who", "whom", "which", "that"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
 QUOTE = re.compile(r"[“\"]([^”\"]{3,}?)[”\"]", re.DOTALL)
 
@@ -254,6 +259,8 @@ class _Context:
         if span is not None:
             return self.arg(span)
         lower = token.lower_
+        if lower in RELATIVE and token.head.dep_ == "relcl" and depth < 3:
+            return self._actor_at(token.head.head, depth + 1)  # "Oswald, who had been shot by Ruby"
         if lower in PRONOUNS and self.coreference:
             return self._antecedent(token, PRONOUNS[lower], self.doc[token.i:token.i + 1], "pronoun")
         if depth < 3 and (token.lower_ in AMOUNT_NOUNS or token.like_num):
@@ -314,6 +321,9 @@ class _Context:
 
     def subject_actors(self, trigger: Token) -> list[_Arg]:
         """The actor(s) doing what the trigger says, climbing xcomp/conj/relcl chains."""
+        accused = self._accused(trigger)
+        if accused is not None:
+            return accused
         token = trigger
         for _ in range(6):
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
@@ -328,6 +338,10 @@ class _Context:
                     return self.actors_for(child)
             if token.dep_ == "relcl":  # "Russia, which shares a border with ..."
                 return self.actors_for(token.head)
+            if token.dep_ == "acl" and token.tag_ != "VBN":  # "South Africa's case accusing Israel"
+                args = self.actors_for(token.head)
+                if args:
+                    return args
             if token.dep_ == "xcomp" and any(c.dep_ == "dobj" for c in token.head.children):
                 # object control: in "asked all countries to stop exporting", the countries export
                 return self.actors_for(next(c for c in token.head.children if c.dep_ == "dobj"))
@@ -341,6 +355,20 @@ class _Context:
                 continue
             break
         return []
+
+    def _accused(self, trigger: Token) -> list[_Arg] | None:
+        """The accused of "X was convicted of (Y's) killing" and "X, accused of murdering Y"."""
+        token = trigger
+        if token.dep_ == "pcomp" or token.dep_ == "pobj":
+            prep = token.head
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "for") and prep.head.lemma_.lower() in ACCUSED_VERBS:
+                verb = prep.head
+                for child in verb.children:
+                    if child.dep_ == "nsubjpass":
+                        return self.actors_for(child) or None
+                if verb.dep_ == "acl":
+                    return self.actors_for(verb.head) or None
+        return None
 
     def clause_actors(self, head: Token) -> list[_Arg]:
         """Actors of a clause, its subject first, then the others in text order."""
