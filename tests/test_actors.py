@@ -71,7 +71,7 @@ def test_unknown_names_become_actors_with_stable_ids(nlp):
     spans = list(doc.spans["actors"])
     assert [s.text for s in spans] == ["Andrey Kortunov", "Kortunov"]  # the title is trimmed
     assert {s.kb_id_ for s in spans} == {"x-andrey-kortunov"}
-    assert doc._.actors["x-andrey-kortunov"] == {"name": "Andrey Kortunov", "type": "person"}
+    assert doc._.actors["x-andrey-kortunov"] == {"name": "Andrey Kortunov", "type": "person", "country": ""}
 
 
 def test_language_use_of_a_demonym_is_not_an_actor(nlp):

@@ -166,3 +166,88 @@ def test_action_nouns_are_not_actors(nlp):
         .         1 punct    PUNCT
     """, ents=[(0, 1, "GPE"), (2, 3, "ORG"), (5, 6, "GPE")]))
     assert triples(doc) == {("Russia", "SANCTION", "North Korea"), ("United Nations", "SANCTION", "North Korea")}
+
+
+def test_definite_description_points_back_and_costs_confidence(nlp):
+    # "Russia tested a missile . The country threatened China ."
+    doc = run(nlp, parsed(nlp, """
+        Russia     1 nsubj    PROPN
+        tested     1 ROOT     VERB  test
+        a          3 det      DET
+        missile    1 dobj     NOUN
+        .          1 punct    PUNCT
+        The        6 det      DET   the
+        country    7 nsubj    NOUN
+        threatened 7 ROOT     VERB  threaten
+        China      7 dobj     PROPN
+        .          7 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (8, 9, "GPE")]))
+    rel = next(r for r in doc._.relations if r["relation"] == "THREATEN")
+    assert (rel["source"], rel["target"]) == ("Russia", "China")
+    assert doc.text[rel["source_start"]:rel["source_end"]] == "The country"  # the words in the evidence
+    assert "description 'The country' read as Russia -0.15" in rel["confidence_basis"]
+    assert rel["confidence"] == round(float(rel["confidence_basis"].rsplit("= ", 1)[1]), 2)
+
+
+def test_killer_in_apposition_and_relative_pronoun_victim(nlp):
+    # "Booth , the assassin of Putin , ..." and "Putin , who was shot by Booth"
+    doc = run(nlp, parsed(nlp, """
+        Booth    0 ROOT  PROPN
+        ,        0 punct PUNCT
+        the      3 det   DET
+        assassin 0 appos NOUN
+        of       3 prep  ADP
+        Putin    4 pobj  PROPN
+    """, ents=[(0, 1, "PERSON"), (5, 6, "PERSON")]))
+    assert ("Booth", "ASSAULT", "Vladimir Putin") in triples(doc)
+    doc = run(nlp, parsed(nlp, """
+        Putin 0 ROOT      PROPN
+        ,     0 punct     PUNCT
+        who   5 nsubjpass PRON
+        was   5 auxpass   AUX   be
+        later 5 advmod    ADV
+        shot  0 relcl     VERB  shoot VBN
+        by    5 agent     ADP
+        Booth 6 pobj      PROPN
+    """, ents=[(0, 1, "PERSON"), (7, 8, "PERSON")]))
+    assert ("Booth", "ASSAULT", "Vladimir Putin") in triples(doc)
+
+
+def test_convicted_of_killing_names_the_killer(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Booth     2 nsubjpass PROPN
+        was       2 auxpass   AUX   be
+        convicted 2 ROOT      VERB  convict VBN
+        of        2 prep      ADP
+        killing   3 pcomp     VERB  kill VBG
+        Putin     4 dobj      PROPN
+    """, ents=[(0, 1, "PERSON"), (5, 6, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}
+
+
+def test_warning_that_own_side_could_act_threatens_the_other(nlp):
+    # "Putin warned that Moscow could strike if China ..." -> Russia THREATEN China
+    doc = run(nlp, parsed(nlp, """
+        Putin  1 nsubj PROPN
+        warned 1 ROOT  VERB  warn
+        that   5 mark  SCONJ
+        Moscow 5 nsubj PROPN
+        could  5 aux   AUX   could MD
+        act    1 ccomp VERB  act
+        if     8 mark  SCONJ
+        China  8 nsubj PROPN
+        moved  5 advcl VERB  move
+    """, ents=[(0, 1, "PERSON"), (3, 4, "GPE"), (7, 8, "GPE")]))
+    assert ("Russia", "THREATEN", "China") in triples(doc)
+    assert ("Vladimir Putin", "THREATEN", "Russia") not in triples(doc)
+
+
+def test_lifting_sanctions_is_a_concession_not_a_sanction(nlp):
+    doc = run(nlp, parsed(nlp, """
+        China     1 nsubj PROPN
+        lifted    1 ROOT  VERB lift
+        sanctions 1 dobj  NOUN sanction NNS
+        on        2 prep  ADP
+        Russia    3 pobj  PROPN
+    """, ents=[(0, 1, "GPE"), (4, 5, "GPE")]))
+    assert triples(doc) == {("China", "CONCEDE", "Russia")}

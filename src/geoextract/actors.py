@@ -158,6 +158,8 @@ class ActorResolver:
                 continue
             if ent.label_ == "NORP" and not ent[-1].text.endswith("s"):
                 continue  # "Western", "Asian": an adjective; "Kurds", "Palestinians": a group
+            if not any(t.text[:1].isupper() or t.like_num for t in ent):
+                continue  # "ministry", "the government": a word, not a name
             span = self._trim(ent)
             if span is not None:
                 found.append(span)
@@ -172,10 +174,10 @@ class ActorResolver:
                 actor_id, resolution = self._resolve_ner(span, persons)
                 span = Span(doc, span.start, span.end, label=span.label_, kb_id=actor_id, span_id=resolution)
                 if actor_id not in self.by_id and actor_id not in actors:
-                    actors[actor_id] = {"name": _display_name(span), "type": UNKNOWN_TYPES[span.label_]}
+                    actors[actor_id] = {"name": _display_name(span), "type": UNKNOWN_TYPES[span.label_], "country": ""}
             entry = self.by_id.get(actor_id)
             if entry is not None:
-                actors.setdefault(actor_id, {"name": entry["name"], "type": entry["type"]})
+                actors.setdefault(actor_id, {"name": entry["name"], "type": entry["type"], "country": entry.get("country") or ""})
             if actors[actor_id]["type"] == "person" and resolution != "short_name":
                 parts = {t.text for t in span if _NAME_TOKEN.match(t.text) and t.lower_ not in TITLES}
                 if entry is not None:

@@ -62,6 +62,9 @@ AMOUNT_NOUNS = {"dozens", "scores", "hundreds", "thousands", "millions", "tens",
 ACCUSED_VERBS = {"convict", "accuse", "charge", "suspect", "arrest", "sentence", "jail", "blame", "indict", "try",
                  "detain", "imprison", "execute", "hang", "acquit", "prosecute"}
 RELATIVE = {"who", "whom", "which", "that"}
+# "lifted sanctions on Syria" is not a sanction: the CONCEDE patterns cover it.
+LIFT_VERBS = {"lift", "ease", "remove", "relax", "scrap", "suspend", "end", "drop", "waive", "roll"}
+BORDERS = {"border", "frontier", "boundary"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
 QUOTE = re.compile(r"[“\"]([^”\"]{3,}?)[”\"]", re.DOTALL)
 
@@ -166,11 +169,15 @@ class RelationExtractor:
             # the main actor of the reported clause, other than the speaker
             speakers = {source.actor_id for source in sources}
             targets = [a for a in ctx.clause_actors(roles["target"]) if a.actor_id not in speakers][:1]
+        elif pattern.get("target_from") == "warning":
+            sources, targets = ctx.warning_parties(sources, roles["target"])
         else:
             targets = ctx.actors_for(roles["target"])
         pairs = [(source, target) for source in sources for target in targets]
         if pattern.get("symmetric"):  # "trade between X and Y" holds both ways
             pairs += [(target, source) for source, target in pairs]
+        if pattern["relation"] == "SANCTION" and trigger.pos_ == "NOUN" and trigger.head.lemma_.lower() in LIFT_VERBS:
+            return []
         out = []
         for source, target in pairs:
             if source.actor_id == target.actor_id or source.span.start == target.span.start:
@@ -281,8 +288,9 @@ class _Context:
                     found = self.arg(self.at[child.i], steps=0)
                     if found is not None:
                         return found
+            preps = ("of", "from", "with") if token.lemma_.lower() in BORDERS else ("of", "from")
             for child in token.children:
-                if child.dep_ == "prep" and child.lower_ in ("of", "from"):
+                if child.dep_ == "prep" and child.lower_ in preps:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and pobj.i in self.at:
                             return self.arg(self.at[pobj.i], steps=0)
@@ -335,7 +343,8 @@ class _Context:
                 if child.dep_ == "nsubj" and not passive:
                     if child.lower_ in ("who", "which", "that") and token.dep_ == "relcl":
                         return self.actors_for(token.head)  # "Trump, who mocks ..."
-                    return self.actors_for(child)
+                    # "An Israeli drone strike killed ...": the event's modifier is its agent
+                    return self.actors_for(child) or self._modifier_actors(child)
             if token.dep_ == "relcl":  # "Russia, which shares a border with ..."
                 return self.actors_for(token.head)
             if token.dep_ == "acl" and token.tag_ != "VBN":  # "South Africa's case accusing Israel"
@@ -354,6 +363,34 @@ class _Context:
                 token = token.head
                 continue
             break
+        return []
+
+    def country(self, arg: _Arg) -> str:
+        return self.actors.get(arg.actor_id, {}).get("country") or arg.actor_id
+
+    def warning_parties(self, speakers: list[_Arg], clause: Token) -> tuple[list[_Arg], list[_Arg]]:
+        """Who threatens whom in "X warned that ... would ...": when the clause's first actor is
+        the speaker's own side ("Washington could reimpose the restrictions if Beijing ..."),
+        that side threatens the next actor of another country; otherwise the speaker threatens
+        the clause's actor ("warned that Israel would pay a heavy price")."""
+        actors = self.clause_actors(clause)
+        if not speakers or not actors:
+            return [], []
+        side = {self.country(s) for s in speakers} | {s.actor_id for s in speakers}
+        first = actors[0]
+        if first.actor_id in side or self.country(first) in side:
+            others = [a for a in actors[1:] if self.country(a) not in side and a.actor_id not in side]
+            return [first], others[:1]
+        return speakers[:1], [first]
+
+    def _modifier_actors(self, noun: Token) -> list[_Arg]:
+        if noun.pos_ != "NOUN":
+            return []
+        for child in sorted(noun.children, key=lambda c: MODIFIER_RANK.get(c.dep_, 9)):
+            if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i in self.at:
+                found = self.arg(self.at[child.i])
+                if found is not None:
+                    return [found]
         return []
 
     def _accused(self, trigger: Token) -> list[_Arg] | None:

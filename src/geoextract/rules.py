@@ -187,6 +187,8 @@ def _check_roles(where: str, names: list[Any], record: dict[str, Any]) -> list[s
         problems.append(f"{where}: the pattern needs a node named 'target' (or \"implicit_target\": true)")
     if record.get("relation") == "STATEMENT" or "source" in names:
         return problems
+    if record.get("target_from", "node") not in ("node", "clause", "warning"):
+        problems.append(f"{where}: 'target_from' must be 'node', 'clause' or 'warning'")
     if not record.get("source_from", "subject") in ("subject", "document"):
         problems.append(f"{where}: 'source_from' must be 'subject' or 'document'")
     return problems
