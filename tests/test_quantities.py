@@ -82,3 +82,40 @@ def test_bare_years_and_uncounted_numbers_are_not_quantities(nlp):
         .     3 punct PUNCT
     """, ents=[(1, 2, "CARDINAL")]))
     assert quantities(doc) == []
+
+
+def test_fraction_as_percent_and_infinitive_multiple(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Exports 1 nsubj  NOUN  export NNS
+        fell    1 ROOT   VERB  fall VBD
+        by      1 prep   ADP
+        a       4 det    DET
+        third   2 pobj   NOUN
+        and     1 cc     CCONJ
+        China   7 nsubj  PROPN
+        vowed   1 conj   VERB  vow
+        to      9 aux    PART
+        double  7 xcomp  ADJ   double
+        imports 9 dobj   NOUN  import NNS
+    """, ents=[(3, 5, "CARDINAL"), (6, 7, "GPE")]))
+    found = {q["text"]: q for q in quantities(doc)}
+    assert (found["a third"]["value"], found["a third"]["unit"], found["a third"]["direction"]) == (33.3, "percent", "down")
+    assert (found["double"]["value"], found["double"]["unit"]) == (2.0, "multiple")
+
+
+def test_dollar_variants_currency_after_number_and_referent_noun(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Canberra 1 nsubj    PROPN
+        pledged  1 ROOT     VERB  pledge
+        A$40m    4 nummod   NUM
+        in       2 quantmod ADP
+        aid      1 dobj     NOUN
+        and      1 cc       CCONJ
+        2.3      7 compound NUM
+        billion  8 nummod   NUM
+        euros    9 nsubj    NOUN  euro NNS
+        flowed   1 conj     VERB  flow
+    """, ents=[(2, 3, "MONEY"), (6, 8, "CARDINAL")]))
+    found = {q["text"]: q for q in quantities(doc)}
+    assert (found["A$40m"]["value"], found["A$40m"]["unit"]) == (40_000_000.0, "AUD")
+    assert (found["2.3 billion"]["value"], found["2.3 billion"]["unit"]) == (2_300_000_000.0, "EUR")

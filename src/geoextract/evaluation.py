@@ -19,7 +19,7 @@ Matching (one to one, per document):
   gold is a CAMEO-style actor code ("ARNGOV") whose first three letters are the predicted
   actor's id or country code;
 - a quantity (value+unit): the predicted amount overlaps the gold span and has the same value
-  (or low/high) and unit; its referent matches when the gold referent's head noun is a word of
+  (or low/high) and unit (for counted things, the same head noun: "crew members" ~ "members"); its referent matches when the gold referent's head noun is a word of
   the predicted referent.
 
 Relation types are scored only where the gold's scheme can express them: all 19 types for gold
@@ -444,14 +444,27 @@ def _score_relations(doc: Doc, gold: dict[str, Any], maps: dict[str, dict[str, s
                                        pred["evidence"][:160]))
 
 
-_PLURAL = re.compile(r"(?<=[a-z])(es|s)$")
+def _singular(word: str) -> str:
+    if len(word) <= 3 or not word.endswith("s") or word.endswith("ss"):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]
+    return word[:-1]
 
 
 def _unit_key(unit: Any) -> str:
     unit = str(unit or "").strip().lower()
     if unit in ("%", "per cent", "pct", "percentage points"):
         unit = "percent"
-    return _PLURAL.sub("", unit) if len(unit) > 3 else unit
+    return _singular(unit)
+
+
+def _same_unit(gold: Any, pred: Any) -> bool:
+    """Same unit, or the same head noun of a counted unit ("crew members" ~ "members")."""
+    a, b = _unit_key(gold), _unit_key(pred)
+    return a == b or (bool(a) and bool(b) and _unit_key(a.split()[-1]) == _unit_key(b.split()[-1]))
 
 
 def _same_number(a: Any, b: Any) -> bool:
@@ -483,7 +496,7 @@ def _score_quantities(doc: Doc, gold: dict[str, Any], result: Evaluation) -> Non
         span = quantity.get("span") or _find(doc.text, quantity["text"])
         candidates = [i for i, p in enumerate(predicted) if i not in used and _overlaps((span[0], span[1]), (p["start"], p["end"]))]
         match = next((i for i in candidates if _value_matches(quantity, predicted[i])
-                      and _unit_key(quantity.get("unit")) == _unit_key(predicted[i]["unit"])), None)
+                      and _same_unit(quantity.get("unit"), predicted[i]["unit"])), None)
         has_referent = bool(quantity.get("referent"))
         if match is None:
             values.fn += 1

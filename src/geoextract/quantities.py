@@ -20,7 +20,7 @@ from spacy.util import filter_spans
 SPANS_KEY = "quantities"
 NER_LABELS = {"MONEY", "PERCENT", "CARDINAL", "QUANTITY"}
 
-CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₩": "KRW", "₹": "INR"}
+CURRENCY_SYMBOLS = {"a$": "AUD", "c$": "CAD", "hk$": "HKD", "nz$": "NZD", "s$": "SGD", "r$": "BRL", "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₩": "KRW", "₹": "INR"}
 CURRENCY_WORDS = {
     "dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
     "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "gbp": "GBP", "yen": "JPY", "jpy": "JPY",
@@ -47,6 +47,10 @@ VAGUE = {
     "hundreds of millions": (100_000_000, 999_999_999), "billions": (2e9, 9.999e9),
     "several": (3, 9), "a few": (2, 5), "a handful": (2, 6),
 }
+# Fractions of a whole, as percent: "fell by a third", "about a fifth of the world's oil".
+FRACTIONS = {"third": 1 / 3, "thirds": 1 / 3, "quarter": 1 / 4, "quarters": 1 / 4, "fifth": 1 / 5, "fifths": 1 / 5,
+             "tenth": 1 / 10, "tenths": 1 / 10}
+FRACTION_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
 MULTIPLES = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5}
 QUALIFIERS = [
     ("at least", "at_least"), ("no fewer than", "at_least"), ("no less than", "at_least"),
@@ -85,18 +89,28 @@ class QuantityFinder:
             [{"LOWER": {"IN": ["tens", "hundreds"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["thousands", "millions"]}}],
             [{"LOWER": {"IN": ["dozens", "scores", "hundreds", "thousands", "millions", "billions"]}}, {"LOWER": "of"}],
             [{"LOWER": {"IN": ["several", "a"]}}, {"LOWER": {"IN": ["few", "handful"]}, "OP": "?"},
-             {"POS": "NOUN", "DEP": {"IN": ["nsubj", "dobj", "pobj", "nsubjpass"]}}],
+             {"POS": "ADJ", "OP": "*"}, {"POS": "NOUN", "DEP": {"IN": ["nsubj", "dobj", "pobj", "nsubjpass"]}}],
         ])
-        self.matcher.add("multiple", [[{"LEMMA": {"IN": list(MULTIPLES)}, "POS": "VERB"}]])
+        self.matcher.add("fraction", [
+            [{"LOWER": "by"}, {"LOWER": {"IN": list(FRACTION_COUNTS)}}, {"LOWER": {"IN": list(FRACTIONS)}}],
+            [{"LOWER": {"IN": list(FRACTION_COUNTS)}}, {"LOWER": {"IN": list(FRACTIONS)}}, {"LOWER": "of"}],
+        ])
+        self.matcher.add("multiple", [[{"LEMMA": {"IN": list(MULTIPLES)}, "POS": "VERB"}],
+                                      [{"LOWER": "to"}, {"LOWER": {"IN": list(MULTIPLES)}}]])  # "to double imports"
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [self._with_qualifier(ent) for ent in doc.ents if ent.label_ in NER_LABELS]
         for match_id, start, end in self.matcher(doc):
             kind = doc.vocab.strings[match_id]
             span = doc[start:end]
-            if kind == "vague":
+            if kind == "multiple" and span[0].lower_ == "to":
+                span = doc[start + 1:end]
+            elif kind == "fraction":  # keep "a third", without "by" or "of"
+                span = doc[start + 1:end] if span[0].lower_ == "by" else doc[start:end - 1]
+            elif kind == "vague":
                 if span[0].lower_ in ("several", "a") and span[-1].pos_ == "NOUN":
-                    span = doc[start:end - 1]  # "several ships": the amount is "several"
+                    # "several (Danish) ministries": the amount is "several"
+                    span = doc[start:start + (2 if end - start > 1 and span[1].lower_ in ("few", "handful") else 1)]
                     if span.text.lower() not in VAGUE:
                         continue
                 elif span[-1].lower_ == "of":
@@ -146,6 +160,11 @@ class QuantityFinder:
             value, kind, unit = MULTIPLES.get(lemma), "change", "multiple"
             direction = "down" if lemma == "halve" else "up"
             return _record(span, kind, value, None, None, unit, qualifier, direction, _referent_of_verb(tokens[0]))
+        if len(tokens) == 2 and tokens[0].lower_ in FRACTION_COUNTS and tokens[1].lower_ in FRACTIONS:
+            count, part = FRACTION_COUNTS[tokens[0].lower_], FRACTIONS[tokens[-1].lower_]
+            head = _head_of(span)
+            return _record(span, "percent", round(100 * count * part, 1), None, None, "percent", qualifier,
+                           _direction(head), _referent_nearby(span, head))
         if rest in VAGUE:
             low, high = VAGUE[rest]
             qualifier = qualifier or "range"
@@ -177,6 +196,8 @@ class QuantityFinder:
                 referent = _phrase(noun, exclude=span)
         direction = _direction(head) if kind in ("percent", "money") else None
         if referent is None:
+            referent = _referent_nearby(span, head)
+        if referent is None:
             referent = _referent_of_verb(head) if head.pos_ in ("VERB", "AUX") else None
             if referent is None and head.dep_ in ("pobj", "dobj", "npadvmod", "attr", "nsubj"):
                 verb = _governing_verb(head)
@@ -188,7 +209,7 @@ def parse_number(tokens: list[Token]) -> float | None:
     """"$31.4 million" -> 31400000.0; "eight" -> 8.0; "1,200" -> 1200.0; "two dozen" -> 24.0."""
     total, current, seen = 0.0, None, False
     for token in tokens:
-        text = token.lower_.replace("us$", "").strip("$€£¥₽₩₹")
+        text = re.sub(r"^[a-z]{0,2}[$€£¥₽₩₹]", "", token.lower_).strip("$€£¥₽₩₹")
         if not text:
             continue
         match = re.match(r"^(\d[\d,]*(?:\.\d+)?)([a-z%]*)$", text)
@@ -234,13 +255,13 @@ def _currency(span: Span) -> str | None:
         for symbol, code in CURRENCY_SYMBOLS.items():
             if lower.startswith(symbol):
                 return code
-        if lower in CURRENCY_WORDS and (token in span or span.label_ == "MONEY"):
+        if lower in CURRENCY_WORDS and (token in span or span.label_ == "MONEY" or token.i == span.end):
             return CURRENCY_WORDS[lower]
     return None
 
 
 def _measure_unit(tokens: list[Token]) -> str | None:
-    words = [t.lower_ for t in tokens if not t.like_num and t.lower_ not in WORDS and t.lower_ not in SCALES]
+    words = [t.lower_ for t in tokens if not t.like_num and not t.is_punct and t.lower_ not in WORDS and t.lower_ not in SCALES]
     return " ".join(words) or None
 
 
@@ -273,6 +294,20 @@ def _phrase(noun: Token, exclude: Span | None = None) -> str:
     if exclude is not None:
         start = max(start, exclude.end) if start < exclude.end <= noun.i else start
     return noun.doc[start:noun.i + 1].text
+
+
+def _referent_nearby(span: Span, head: Token) -> str | None:
+    """The noun an amount qualifies: "€2.2 billion military aid package", "25 percent tariffs",
+    "£9bn of oil"."""
+    doc = span.doc
+    if (head.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and head.head.pos_ == "NOUN"
+            and head.head.i >= span.end and head.head.lower_ not in CURRENCY_WORDS):
+        return _phrase(head.head, exclude=span)
+    if span.end < len(doc) and doc[span.end].lower_ == "of":
+        for child in doc[span.end].children:
+            if child.dep_ == "pobj" and child.pos_ in ("NOUN", "PROPN"):
+                return _phrase(child)
+    return None
 
 
 def _governing_verb(token: Token) -> Token | None:
