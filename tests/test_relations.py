@@ -251,3 +251,15 @@ def test_lifting_sanctions_is_a_concession_not_a_sanction(nlp):
         Russia    3 pobj  PROPN
     """, ents=[(0, 1, "GPE"), (4, 5, "GPE")]))
     assert triples(doc) == {("China", "CONCEDE", "Russia")}
+
+
+def test_calling_off_talks_is_a_retreat_not_a_meeting(nlp):
+    doc = run(nlp, parsed(nlp, """
+        China  1 nsubj PROPN
+        called 1 ROOT  VERB  call
+        off    1 prt   ADP
+        talks  1 dobj  NOUN  talk NNS
+        with   3 prep  ADP
+        Russia 4 pobj  PROPN
+    """, ents=[(0, 1, "GPE"), (5, 6, "GPE")]))
+    assert triples(doc) == {("China", "RETREAT", "Russia")}

@@ -65,6 +65,7 @@ RELATIVE = {"who", "whom", "which", "that"}
 # "lifted sanctions on Syria" is not a sanction: the CONCEDE patterns cover it.
 LIFT_VERBS = {"lift", "ease", "remove", "relax", "scrap", "suspend", "end", "drop", "waive", "roll"}
 BORDERS = {"border", "frontier", "boundary"}
+CANCEL_VERBS = {"cancel", "scrap", "suspend", "postpone", "abandon", "shelve"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
 QUOTE = re.compile(r"[“\"]([^”\"]{3,}?)[”\"]", re.DOTALL)
 
@@ -178,6 +179,8 @@ class RelationExtractor:
             pairs += [(target, source) for source, target in pairs]
         if pattern["relation"] == "SANCTION" and trigger.pos_ == "NOUN" and trigger.head.lemma_.lower() in LIFT_VERBS:
             return []
+        if pattern["relation"] in ("CONSULT", "AGREE", "COOPERATE") and trigger.pos_ == "NOUN" and _cancelled(trigger.head):
+            return []  # "called off talks with Thailand": the RETREAT patterns cover it
         out = []
         for source, target in pairs:
             if source.actor_id == target.actor_id or source.span.start == target.span.start:
@@ -614,6 +617,13 @@ class _Context:
             relation["modality"] = "reported" if relation["modality"] != "hedged" else "hedged"
             out.append(relation)
         return out
+
+
+def _cancelled(verb: Token) -> bool:
+    lemma = verb.lemma_.lower()
+    if lemma in CANCEL_VERBS:
+        return True
+    return lemma in ("call", "break") and any(c.dep_ == "prt" and c.lower_ == "off" for c in verb.children)
 
 
 def _conjuncts(token: Token) -> list[Token]:
