@@ -168,3 +168,15 @@ def test_own_gold_files_are_valid():
             continue
         docs = read_gold(path)
         assert docs, path
+
+
+def test_predictions_the_gold_scheme_cannot_express_are_set_aside():
+    text = "U.S. Ambassador Vernon Walters of Acme spoke."
+    gold = [{"id": "d", "text": text, "entities": [[0, 4, "Loc"], [16, 30, "Peop"], [34, 38, "Org"]],
+             "relations": [{"head": "Vernon Walters", "relation": "Work_For", "tail": "Acme",
+                            "head_span": [16, 30], "tail_span": [34, 38]}]}]
+    found = [relation("Vernon Walters", "AFFILIATION", "United States", (16, 30), (0, 4)),  # a Loc: not Work_For
+             relation("Vernon Walters", "AFFILIATION", "Acme", (16, 30), (34, 38))]
+    result = evaluate(gold, Predicted(**{text: doc_with(found)}))
+    assert result.relations["AFFILIATION"] == Counts(tp=1)
+    assert result.outside_scheme == 1

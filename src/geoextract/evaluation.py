@@ -105,6 +105,7 @@ class Evaluation:
     quantities: dict[str, Counts] = field(default_factory=dict)
     attributes: dict[str, list[int]] = field(default_factory=dict)  # name -> [correct, compared]
     unscored: Counter = field(default_factory=Counter)
+    outside_scheme: int = 0  # predictions the gold's scheme cannot express (see gold_maps.json)
     mistakes: list[Mistake] = field(default_factory=list)
 
     @property
@@ -136,6 +137,8 @@ class Evaluation:
                                  for k, (c, n) in sorted(self.attributes.items())}
         if self.unscored:
             out["unscored_gold_relations"] = dict(self.unscored)
+        if self.outside_scheme:
+            out["predictions_outside_gold_scheme"] = self.outside_scheme
         return out
 
     def table(self) -> str:
@@ -162,6 +165,9 @@ class Evaluation:
         if self.unscored:
             listed = ", ".join(f"{k} x{v}" for k, v in self.unscored.most_common(8))
             lines.append(f"gold relations not scored (no ontology type): {listed}")
+        if self.outside_scheme:
+            lines.append(f"predicted relations not scored (their arguments are entities the gold's scheme "
+                         f"does not link with that relation): {self.outside_scheme}")
         return "\n".join(lines)
 
     def errors_text(self, limit: int | None = None) -> str:
@@ -185,6 +191,13 @@ def load_maps(path: str | Path | None = None) -> dict[str, dict[str, str | None]
     except json.JSONDecodeError as error:
         raise GeoextractError(Errors.E014, path=path, count=1, details=f"  - not valid JSON ({error.msg})") from None
     problems = []
+    for key, spec in data.get("relation_arguments", {}).items():
+        if key.startswith("_"):
+            continue
+        if not isinstance(spec, dict) or not all(
+                isinstance(spec.get(end, []), list) and set(spec.get(end, [])) <= {"PER", "ORG", "LOC", "MISC"}
+                for end in ("head", "tail")):
+            problems.append(f"relation_arguments.{key}: needs 'head' and 'tail' lists of PER, ORG, LOC, MISC")
     for section in ("entity_labels", "relations", "cameo_codes", "cameo_roots"):
         values = data.get(section, {})
         if not isinstance(values, dict):
@@ -406,6 +419,18 @@ def _score_relations(doc: Doc, gold: dict[str, Any], maps: dict[str, dict[str, s
         if kind in wanted:
             expected.append((kind, rel))
     predicted = [r for r in (doc._.relations or []) if r["relation"] in wanted and r["confidence"] >= min_confidence]
+    allowed = _argument_classes(gold, maps)
+    if allowed:
+        entities = [(s, e, maps["entity_labels"].get(label, label)) for s, e, label, *_ in gold.get("entities") or []]
+        kept = []
+        for rel in predicted:
+            classes = allowed.get(rel["relation"])
+            if classes and not (_class_ok(rel["source_start"], rel["source_end"], classes["head"], entities)
+                                and _class_ok(rel["target_start"], rel["target_end"], classes["tail"], entities)):
+                result.outside_scheme += 1
+                continue
+            kept.append(rel)
+        predicted = kept
     # one prediction per (type, source mention, target mention): duplicates from two rules are one claim
     unique: dict[tuple, dict[str, Any]] = {}
     for rel in predicted:
@@ -442,6 +467,32 @@ def _score_relations(doc: Doc, gold: dict[str, Any], maps: dict[str, dict[str, s
         result.mistakes.append(Mistake(gold["id"], "relations", "false",
                                        f"{pred['source']} {pred['relation']} {pred['target']} [{pred['pattern_id']}]",
                                        pred["evidence"][:160]))
+
+
+def _argument_classes(gold: dict[str, Any], maps: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """Per ontology type, the entity classes the gold's own labels allow as its arguments."""
+    spec = maps.get("relation_arguments", {})
+    out: dict[str, dict[str, list[str]]] = {}
+    for rel in gold.get("relations") or []:
+        label = rel.get("relation")
+        if label in spec:
+            kind = maps.get("relations", {}).get(label)
+            if kind:
+                out[kind] = spec[label]
+    if not out:  # a document without gold relations of the scheme: use every label of the maps
+        for label, classes in spec.items():
+            kind = maps.get("relations", {}).get(label)
+            if kind and any(rel.get("relation") in maps.get("relations", {}) for rel in gold.get("relations") or []):
+                out[kind] = classes
+    return out
+
+
+def _class_ok(start: int, end: int, classes: list[str], entities: list[tuple[int, int, str | None]]) -> bool:
+    """False when the span falls on a gold entity of a class the relation cannot take."""
+    for s, e, label in entities:
+        if s < end and start < e and label is not None:
+            return label in classes
+    return True
 
 
 def _singular(word: str) -> str:
