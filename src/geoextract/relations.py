@@ -62,10 +62,7 @@ AMOUNT_NOUNS = {"dozens", "scores", "hundreds", "thousands", "millions", "tens",
 ACCUSED_VERBS = {"convict", "accuse", "charge", "suspect", "arrest", "sentence", "jail", "blame", "indict", "try",
                  "detain", "imprison", "execute", "hang", "acquit", "prosecute"}
 RELATIVE = {"who", "whom", "which", "that"}
-# "lifted sanctions on Syria" is not a sanction: the CONCEDE patterns cover it.
-LIFT_VERBS = {"lift", "ease", "remove", "relax", "scrap", "suspend", "end", "drop", "waive", "roll"}
 BORDERS = {"border", "frontier", "boundary"}
-CANCEL_VERBS = {"cancel", "scrap", "suspend", "postpone", "abandon", "shelve"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
 QUOTE = re.compile(r"[“\"]([^”\"]{3,}?)[”\"]", re.DOTALL)
 
@@ -157,6 +154,8 @@ class RelationExtractor:
 
     def _relations(self, ctx: "_Context", pattern: dict[str, Any], roles: dict[str, Token]) -> list[dict[str, Any]]:
         trigger = roles["trigger"]
+        if pattern.get("not_under") and _governed_by(trigger, pattern["not_under"]):
+            return []  # "lifted sanctions on Syria", "called off talks with Thailand"
         if "source" in roles:
             sources = ctx.actors_for(roles["source"])
         elif pattern.get("source_from") == "document":
@@ -177,10 +176,6 @@ class RelationExtractor:
         pairs = [(source, target) for source in sources for target in targets]
         if pattern.get("symmetric"):  # "trade between X and Y" holds both ways
             pairs += [(target, source) for source, target in pairs]
-        if pattern["relation"] == "SANCTION" and trigger.pos_ == "NOUN" and trigger.head.lemma_.lower() in LIFT_VERBS:
-            return []
-        if pattern["relation"] in ("CONSULT", "AGREE", "COOPERATE") and trigger.pos_ == "NOUN" and _cancelled(trigger.head):
-            return []  # "called off talks with Thailand": the RETREAT patterns cover it
         out = []
         for source, target in pairs:
             if source.actor_id == target.actor_id or source.span.start == target.span.start:
@@ -253,7 +248,10 @@ class _Context:
         return _Arg(span, info["name"], info["type"], steps)
 
     def actors_for(self, token: Token) -> list[_Arg]:
-        """Actors a token stands for, with the actors coordinated with it."""
+        """Actors a token stands for, with the actors coordinated with it. A relative pronoun
+        stands for the noun its clause modifies ("Oswald, who had been shot by Ruby")."""
+        if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
+            token = token.head.head
         first = self._actor_at(token)
         if first is None:
             return []
@@ -269,8 +267,6 @@ class _Context:
         if span is not None:
             return self.arg(span)
         lower = token.lower_
-        if lower in RELATIVE and token.head.dep_ == "relcl" and depth < 3:
-            return self._actor_at(token.head.head, depth + 1)  # "Oswald, who had been shot by Ruby"
         if lower in PRONOUNS and self.coreference:
             return self._antecedent(token, PRONOUNS[lower], self.doc[token.i:token.i + 1], "pronoun")
         if depth < 3 and (token.lower_ in AMOUNT_NOUNS or token.like_num):
@@ -344,8 +340,6 @@ class _Context:
                         if pobj.dep_ == "pobj":
                             return self.actors_for(pobj)
                 if child.dep_ == "nsubj" and not passive:
-                    if child.lower_ in ("who", "which", "that") and token.dep_ == "relcl":
-                        return self.actors_for(token.head)  # "Trump, who mocks ..."
                     # "An Israeli drone strike killed ...": the event's modifier is its agent
                     return self.actors_for(child) or self._modifier_actors(child)
             if token.dep_ == "relcl":  # "Russia, which shares a border with ..."
@@ -398,9 +392,8 @@ class _Context:
 
     def _accused(self, trigger: Token) -> list[_Arg] | None:
         """The accused of "X was convicted of (Y's) killing" and "X, accused of murdering Y"."""
-        token = trigger
-        if token.dep_ == "pcomp" or token.dep_ == "pobj":
-            prep = token.head
+        if trigger.dep_ in ("pcomp", "pobj"):
+            prep = trigger.head
             if prep.dep_ == "prep" and prep.lower_ in ("of", "for") and prep.head.lemma_.lower() in ACCUSED_VERBS:
                 verb = prep.head
                 for child in verb.children:
@@ -619,11 +612,15 @@ class _Context:
         return out
 
 
-def _cancelled(verb: Token) -> bool:
-    lemma = verb.lemma_.lower()
-    if lemma in CANCEL_VERBS:
-        return True
-    return lemma in ("call", "break") and any(c.dep_ == "prt" and c.lower_ == "off" for c in verb.children)
+def _governed_by(trigger: Token, verbs: list[str]) -> bool:
+    """Whether a noun trigger is governed by one of `verbs` (a lemma, or lemma and particle:
+    "call off"), as in a pattern's `not_under`."""
+    if trigger.pos_ != "NOUN":
+        return False
+    head = trigger.head
+    lemma = head.lemma_.lower()
+    particles = [c.lower_ for c in head.children if c.dep_ == "prt"]
+    return lemma in verbs or any(f"{lemma} {p}" in verbs for p in particles)
 
 
 def _conjuncts(token: Token) -> list[Token]:
