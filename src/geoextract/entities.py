@@ -46,12 +46,13 @@ def consistent_entities(doc: Doc) -> Doc:
     # mentions the NER missed: the same spelling as a tagged name (up to four tokens)
     covered = {i for ent in new_ents for i in range(ent.start, ent.end)}
     names = {key for key in label_of if key.split()[0] not in _STOP}
+    firsts = {key.split()[0] for key in names}  # most tokens start no name: one set lookup each
     longest = max((len(key.split()) for key in names), default=0)
     added: list[Span] = []
     i = 0
     while i < len(doc):
         token = doc[i]
-        if i in covered or not token.text[:1].isupper() or token.lower_ in _STOP:
+        if i in covered or not token.text[:1].isupper() or token.lower_ not in firsts:
             i += 1
             continue
         found = None

@@ -44,7 +44,7 @@ from spacy.tokens import Doc
 from .actors import normalise
 from .errors import Errors, GeoextractError
 from .records import RelationType
-from .rules import pipeline_dir
+from .rules import parse_jsonl, pipeline_dir, read_lines
 
 ONTOLOGY = [t.value for t in RelationType]
 NAMES = ("PER", "ORG", "LOC")
@@ -220,26 +220,18 @@ def read_gold(path: str | Path) -> list[dict[str, Any]]:
     path = Path(path)
     if not path.exists():
         raise GeoextractError(Errors.E001, path=path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not UTF-8 text"
-        raise GeoextractError(Errors.E003, path=path, reason=reason) from None
-    docs, problems = [], []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(f"line {number}: not valid JSON ({error.msg})")
-            continue
+    docs, problems = parse_jsonl(read_lines(path))
+    kept = []
+    for doc in docs:
+        number = doc.pop("_line")
         found = _check_gold(doc)
         problems.extend(f"line {number}: {p}" for p in found)
         if not found and doc.get("evaluate", True) is not False:
             doc.setdefault("id", f"line-{number}")
-            docs.append(doc)
+            kept.append(doc)
+    docs = kept
     if problems:
+        problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
         shown = problems[:50] + ([f"... {len(problems) - 50} more"] if len(problems) > 50 else [])
         raise GeoextractError(Errors.E014, path=path, count=len(problems), details="\n".join(f"  - {p}" for p in shown))
     if not docs:
@@ -341,6 +333,7 @@ def evaluate(gold: str | Path | Iterable[dict[str, Any]], nlp: Language | None =
     countries = _countries(nlp)
     result = Evaluation()
     texts = ((doc["text"], doc) for doc in docs)
+    arguments = argument_classes(docs, label_maps)
     labels = label_maps["entity_labels"]
     classes = list(NAMES) + (["MISC"] if any(labels.get(e[2], e[2]) == "MISC" for d in docs for e in d.get("entities") or []) else [])
     for parsed, gold_doc in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
@@ -348,7 +341,7 @@ def evaluate(gold: str | Path | Iterable[dict[str, Any]], nlp: Language | None =
         if "entities" in gold_doc:
             _score_entities(parsed, gold_doc, labels, classes, result)
         if "relations" in gold_doc:
-            _score_relations(parsed, gold_doc, label_maps, wanted, countries, min_confidence, result)
+            _score_relations(parsed, gold_doc, label_maps, wanted, arguments, countries, min_confidence, result)
         if "quantities" in gold_doc:
             _score_quantities(parsed, gold_doc, result)
     return result
@@ -409,6 +402,7 @@ def _arg_matches(name: str, span: list[int] | None, pred: dict[str, Any], end: s
 
 
 def _score_relations(doc: Doc, gold: dict[str, Any], maps: dict[str, dict[str, str | None]], wanted: set[str],
+                     arguments: dict[str, dict[str, list[str]]],
                      countries: dict[str, str], min_confidence: float, result: Evaluation) -> None:
     expected = []
     for rel in gold["relations"]:
@@ -419,12 +413,11 @@ def _score_relations(doc: Doc, gold: dict[str, Any], maps: dict[str, dict[str, s
         if kind in wanted:
             expected.append((kind, rel))
     predicted = [r for r in (doc._.relations or []) if r["relation"] in wanted and r["confidence"] >= min_confidence]
-    allowed = _argument_classes(gold, maps)
-    if allowed:
+    if arguments:
         entities = [(s, e, maps["entity_labels"].get(label, label)) for s, e, label, *_ in gold.get("entities") or []]
         kept = []
         for rel in predicted:
-            classes = allowed.get(rel["relation"])
+            classes = arguments.get(rel["relation"])
             if classes and not (_class_ok(rel["source_start"], rel["source_end"], classes["head"], entities)
                                 and _class_ok(rel["target_start"], rel["target_end"], classes["tail"], entities)):
                 result.outside_scheme += 1
@@ -469,22 +462,12 @@ def _score_relations(doc: Doc, gold: dict[str, Any], maps: dict[str, dict[str, s
                                        pred["evidence"][:160]))
 
 
-def _argument_classes(gold: dict[str, Any], maps: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
-    """Per ontology type, the entity classes the gold's own labels allow as its arguments."""
-    spec = maps.get("relation_arguments", {})
-    out: dict[str, dict[str, list[str]]] = {}
-    for rel in gold.get("relations") or []:
-        label = rel.get("relation")
-        if label in spec:
-            kind = maps.get("relations", {}).get(label)
-            if kind:
-                out[kind] = spec[label]
-    if not out:  # a document without gold relations of the scheme: use every label of the maps
-        for label, classes in spec.items():
-            kind = maps.get("relations", {}).get(label)
-            if kind and any(rel.get("relation") in maps.get("relations", {}) for rel in gold.get("relations") or []):
-                out[kind] = classes
-    return out
+def argument_classes(docs: list[dict[str, Any]], maps: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """Per ontology type, the entity classes the gold scheme's relation links (CoNLL04's
+    Work_For: PER -> ORG), for the scheme labels the gold file uses."""
+    spec, relations = maps.get("relation_arguments", {}), maps.get("relations", {})
+    labels = {rel.get("relation") for doc in docs for rel in doc.get("relations") or []}
+    return {relations[label]: spec[label] for label in labels & set(spec) if relations.get(label)}
 
 
 def _class_ok(start: int, end: int, classes: list[str], entities: list[tuple[int, int, str | None]]) -> bool:

@@ -38,11 +38,25 @@ def pipeline_dir() -> Path:
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Read a rule file; a line that is not a JSON object is reported with its number."""
+    records, problems = parse_jsonl(read_lines(path))
+    if problems:
+        _raise(path, problems)
+    return records
+
+
+def read_lines(path: str | Path) -> list[str]:
+    """A UTF-8 text file's lines, or a one-line error (E003) saying why it cannot be read."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise GeoextractError(Errors.E003, path=path, reason=error.strerror or error) from None
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise GeoextractError(Errors.E003, path=path, reason=reason) from None
+
+
+def parse_jsonl(lines: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """JSON objects, each with its line number as `_line`, and a problem per bad line. Blank
+    lines and `//` comments are skipped."""
     records, problems = [], []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("//"):
@@ -57,9 +71,7 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
             continue
         record["_line"] = number
         records.append(record)
-    if problems:
-        _raise(path, problems)
-    return records
+    return records, problems
 
 
 def _raise(path: str | Path, problems: list[str]) -> None:
