@@ -207,11 +207,10 @@ class RelationExtractor:
 class _Arg:
     """An actor argument of a relation: the mention span and how it was reached."""
 
-    __slots__ = ("span", "actor_id", "name", "type", "steps", "at", "how")
+    __slots__ = ("span", "actor_id", "name", "type", "at", "how")
 
-    def __init__(self, span: Span, name: str, type_: str, steps: int = 0, at: Span | None = None,
-                 how: str | None = None) -> None:
-        self.span, self.actor_id, self.name, self.type, self.steps = span, span.kb_id_, name, type_, steps
+    def __init__(self, span: Span, name: str, type_: str, at: Span | None = None, how: str | None = None) -> None:
+        self.span, self.actor_id, self.name, self.type = span, span.kb_id_, name, type_
         # `at` is the words in the evidence that stand for the actor ("he", "the country"):
         # the relation's offsets point there; `span` is the named mention it resolved to.
         self.at = at if at is not None else span
@@ -241,11 +240,11 @@ class _Context:
         self.quotes = [(m.start(), m.end()) for m in QUOTE.finditer(doc.text)]
 
     # -- arguments ---------------------------------------------------------------------------
-    def arg(self, span: Span, steps: int = 0) -> _Arg | None:
+    def arg(self, span: Span) -> _Arg | None:
         info = self.actors.get(span.kb_id_)
         if info is None:
             return None
-        return _Arg(span, info["name"], info["type"], steps)
+        return _Arg(span, info["name"], info["type"])
 
     def actors_for(self, token: Token) -> list[_Arg]:
         """Actors a token stands for, with the actors coordinated with it. A relative pronoun
@@ -284,7 +283,7 @@ class _Context:
                             key=lambda c: MODIFIER_RANK.get(c.dep_, 9))
             for child in ranked:
                 if child.dep_ in MODIFIER_RANK:
-                    found = self.arg(self.at[child.i], steps=0)
+                    found = self.arg(self.at[child.i])
                     if found is not None:
                         return found
             preps = ("of", "from", "with") if token.lemma_.lower() in BORDERS else ("of", "from")
@@ -292,7 +291,7 @@ class _Context:
                 if child.dep_ == "prep" and child.lower_ in preps:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and pobj.i in self.at:
-                            return self.arg(self.at[pobj.i], steps=0)
+                            return self.arg(self.at[pobj.i])
             kind = DESCRIPTIONS.get(token.lemma_.lower())
             if kind and self.coreference and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
                 words = [c for c in token.lefts if c.dep_ in ("det", "amod", "compound")]
@@ -324,7 +323,7 @@ class _Context:
         if fallback is None:
             return None
         info = self.actors[fallback.kb_id_]
-        return _Arg(fallback, info["name"], info["type"], steps=1, at=at, how=how)
+        return _Arg(fallback, info["name"], info["type"], at=at, how=how)
 
     def subject_actors(self, trigger: Token) -> list[_Arg]:
         """The actor(s) doing what the trigger says, climbing xcomp/conj/relcl chains."""
