@@ -1,11 +1,39 @@
-"""Actor resolution on hand-built Docs: gazetteer names, acronyms, demonyms, metonyms, short names."""
+"""Actor resolution on hand-built Docs: gazetteer names, acronyms, demonyms, metonyms, short names;
+unknown names and their spelling variants; roles in time; the actor table."""
 
 import pytest
+import spacy
+import srsly
 
 from conftest import ACTORS, parsed, run
-from geoextract.actors import normalise
+from geoextract.actors import ActorTable, attributes_at, name_key, normalise, role_at
 from geoextract.errors import GeoextractError
 from geoextract.rules import validate_actors
+from geoextract.table import ACTOR_COLUMNS
+
+# Two people with roles in time, written for these tests.
+PEOPLE = [
+    {"id": "donald-trump", "name": "Donald Trump", "type": "person", "label": "PERSON", "country": "USA",
+     "sector": "GOV", "wikidata": "Q22686", "aliases": ["Trump"],
+     "roles": [{"title": "President", "of": "united-states", "start": "2017-01-20", "end": "2021-01-20"},
+               {"title": "President", "of": "united-states", "start": "2025-01-20", "end": ""}]},
+    {"id": "dmitry-peskov", "name": "Dmitry Peskov", "type": "person", "label": "PERSON", "country": "RUS",
+     "sector": "GOV", "aliases": ["Peskov"],
+     "roles": [{"title": "Press Secretary of the President", "of": "russia", "start": "2012-05-22", "end": ""}]},
+    {"id": "ban-ki-moon", "name": "Ban Ki-moon", "type": "person", "label": "PERSON", "country": "KOR", "sector": "ELI",
+     "roles": [{"title": "Secretary-General", "of": "united-nations", "start": "2007-01-01", "end": "2016-12-31"}]},
+    {"id": "bashar-al-assad", "name": "Bashar al-Assad", "type": "person", "label": "PERSON", "country": "SYR",
+     "sector": "ELI", "roles": [{"title": "President", "of": "syria", "start": "2000-07-17", "end": "2024-12-08"}]},
+    {"id": "syria", "name": "Syria", "type": "state", "label": "GPE", "country": "SYR", "sector": "GOV"},
+]
+
+
+@pytest.fixture(scope="module")
+def nlp_people():
+    """A blank pipeline whose gazetteer also knows PEOPLE."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("geoextract_actors").initialize(actors=ACTORS + PEOPLE)
+    return nlp
 
 
 def mentions(doc):
@@ -71,7 +99,8 @@ def test_unknown_names_become_actors_with_stable_ids(nlp):
     spans = list(doc.spans["actors"])
     assert [s.text for s in spans] == ["Andrey Kortunov", "Kortunov"]  # the title is trimmed
     assert {s.kb_id_ for s in spans} == {"x-andrey-kortunov"}
-    assert doc._.actors["x-andrey-kortunov"] == {"name": "Andrey Kortunov", "type": "person", "country": ""}
+    assert doc._.actors["x-andrey-kortunov"] == {"name": "Andrey Kortunov", "type": "person", "label": "PERSON",
+                                                 "country": "", "sector": "", "wikidata": "", "roles": []}
 
 
 def test_language_use_of_a_demonym_is_not_an_actor(nlp):
@@ -99,3 +128,172 @@ def test_gazetteer_validation_reports_every_problem_at_once():
     assert message.startswith("E008 invalid rule file actors.jsonl")
     assert "duplicate id" in message and "'type' must be one of" in message
     assert "'name' must be a non-empty string" in message and "'Moscow' already belongs to actor 'russia'" in message
+
+
+def test_name_key_merges_spelling_variants():
+    same = [("Gül", "Gul", "GUL"), ("Kim Jong-un", "Kim Jong Un", "kim jong–un"),
+            ("al-Baghdadi", "Al Baghdadi", "Al-Baghdadi", "Baghdadi", "Baghdadi's", "the Baghdadi."),
+            ("Abu Bakr al-Baghdadi", "Abu Bakr Al Baghdadi", "Abu Bakr Baghdadi"), ("Gideon Sa'ar", "Gideon Saar")]
+    for variants in same:
+        assert len({name_key(v) for v in variants}) == 1, variants
+    transliterated = [("Zelensky", "Zelenskyy", "Zelenskiy"), ("Sergei Ryabkov", "Sergey Ryabkov"),
+                      ("Dmitri Peskov", "Dmitry Peskov", "Dmitriy Peskov"),
+                      ("Aleksei Navalny", "Alexei Navalny", "Alexey Navalny"),
+                      ("Yuri Ushakov", "Yury Ushakov", "Yuriy Ushakov")]
+    for variants in transliterated:
+        assert len({name_key(v, person=True) for v in variants}) == 1, variants
+    assert name_key("el-Sisi") == name_key("Sisi") and name_key("El Salvador") == "el-salvador"  # Spanish "El" stays
+    assert name_key("Kim Jong Il") != name_key("Kim Jong Un")
+    assert name_key("Andrey Kortunov", person=True) == "andrey-kortunov"  # ids stay readable
+    assert name_key("Ferrari", person=True) == "ferrari" and name_key("Kennedy", person=True) == "kennedy"
+
+
+def test_unknown_spelling_variants_share_one_id_within_and_across_documents(nlp):
+    first = run(nlp, parsed(nlp, """
+        Abu      2 compound PROPN
+        Bakr     2 compound PROPN
+        al       2 compound PROPN
+        -        2 punct    PUNCT
+        Baghdadi 5 nsubj    PROPN
+        spoke    5 ROOT     VERB speak
+        .        5 punct    PUNCT
+        Al       8 compound PROPN
+        Baghdadi 9 nsubj    PROPN
+        left     9 ROOT     VERB leave
+        .        9 punct    PUNCT
+    """, ents=[(0, 5, "PERSON"), (7, 9, "PERSON")]))
+    second = run(nlp, parsed(nlp, """
+        ABU      2 compound PROPN
+        BAKR     2 compound PROPN
+        BAGHDADI 3 nsubj    PROPN
+        spoke    3 ROOT     VERB speak
+        .        3 punct    PUNCT
+    """, ents=[(0, 3, "PERSON")]))
+    ids = [span.kb_id_ for doc in (first, second) for span in doc.spans["actors"]]
+    assert ids == ["x-abu-bakr-baghdadi"] * 3
+    assert first.spans["actors"][1].id_ == "short_name"  # "Al Baghdadi" after the full name
+
+
+def test_ner_spelling_variant_of_a_gazetteer_name(nlp_people):
+    doc = nlp_people(parsed(nlp_people, """
+        Dmitriy 1 compound PROPN
+        Peskov  2 nsubj    PROPN
+        said    2 ROOT     VERB say
+        Bashar  4 compound PROPN
+        Assad   5 nsubj    PROPN
+        left    2 ccomp    VERB leave
+        .       2 punct    PUNCT
+    """, ents=[(0, 2, "PERSON"), (3, 5, "PERSON")]))
+    assert [(s.text, s.kb_id_, s.id_) for s in doc.spans["actors"]] == [
+        ("Dmitriy Peskov", "dmitry-peskov", "ner_alias"), ("Bashar Assad", "bashar-al-assad", "ner_alias")]
+
+
+def test_first_name_before_the_surname_that_completes_it(nlp_people):
+    doc = nlp_people(parsed(nlp_people, """
+        (         5 punct    PUNCT
+        US        3 compound PROPN
+        President 3 compound PROPN
+        Donald    5 nsubj    PROPN
+        )         5 punct    PUNCT
+        Trump     5 ROOT     PROPN
+        .         5 punct    PUNCT
+    """, ents=[(3, 4, "PERSON"), (5, 6, "PERSON")]))
+    assert [(s.text, s.kb_id_) for s in doc.spans["actors"]] == [
+        ("US", "united-states"), ("Donald", "donald-trump"), ("Trump", "donald-trump")]
+    assert set(doc._.actors) == {"united-states", "donald-trump"}  # no actor left for the lone "Donald"
+
+
+def test_a_first_name_two_people_share_stays_unresolved(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Andrey  1 nsubj    PROPN
+        met     1 ROOT     VERB meet
+        Andrey  3 compound PROPN
+        Ivanov  1 dobj     PROPN
+        and     3 cc       CCONJ
+        Andrey  6 compound PROPN
+        Petrov  3 conj     PROPN
+        .       1 punct    PUNCT
+    """, ents=[(0, 1, "PERSON"), (2, 4, "PERSON"), (5, 7, "PERSON")]))
+    assert [s.kb_id_ for s in doc.spans["actors"]] == ["x-andrey", "x-andrey-ivanov", "x-andrey-petrov"]
+
+
+def test_doc_actors_carry_identity_and_roles_as_plain_data(nlp_people):
+    doc = nlp_people(parsed(nlp_people, """
+        Trump 1 nsubj PROPN
+        spoke 1 ROOT  VERB speak
+        .     1 punct PUNCT
+    """, ents=[(0, 1, "PERSON")]))
+    info = doc._.actors["donald-trump"]
+    assert {k: info[k] for k in ("country", "sector", "wikidata", "label")} == {
+        "country": "USA", "sector": "GOV", "wikidata": "Q22686", "label": "PERSON"}
+    assert [(r["label"], r["start"], r["end"], r["sector"]) for r in info["roles"]] == [
+        ("President of United States", "2025-01-20", "", "GOV"),
+        ("President of United States", "2017-01-20", "2021-01-20", "GOV")]
+    assert srsly.msgpack_loads(srsly.msgpack_dumps(doc._.actors)) == doc._.actors
+
+
+@pytest.mark.parametrize("date, sector, role", [
+    ("2019-05-01", "GOV", "President of United States"),
+    ("2019-05", "GOV", "President of United States"),
+    ("2022", "ELI", ""),  # between the two terms: a former elite
+    ("2021-01-21", "ELI", ""),
+    ("2016-12-31", "", ""),  # before the first role
+    ("2025-03-01T09:30:00Z", "GOV", "President of United States"),
+    (None, "GOV", "President of United States"),  # no date: the gazetteer's sector and the current role
+    ("last week", "GOV", "President of United States"),  # not a date: as without one
+])
+def test_attributes_at_a_document_date(nlp_people, date, sector, role):
+    info = nlp_people.get_pipe("geoextract_actors").infos["donald-trump"]
+    assert attributes_at(info, date) == {"country": "USA", "sector": sector, "role": role}
+
+
+def test_role_at_prefers_the_role_that_started_last():
+    roles = [{"title": "Prime Minister", "of": "russia", "start": "2008-05-08", "end": "2012-05-07"},
+             {"title": "President", "of": "russia", "start": "2012-05-07", "end": ""}]
+    assert role_at(roles, "2012-05-07")["title"] == "President"  # the day one role ends and the next begins
+    assert role_at({"roles": roles}, "2010")["title"] == "Prime Minister"
+    assert role_at(roles, "2005") is None
+    assert role_at(roles, None)["title"] == "President"
+    former = {"country": "KOR", "sector": "ELI", "roles": [dict(roles[0], end="2016-12-31", sector="IGO")]}
+    assert attributes_at(former, "2010-06-01")["sector"] == "IGO" and attributes_at(former, "2020")["sector"] == "ELI"
+    assert attributes_at({"country": "RUS", "sector": "GOV"}, "2020") == {"country": "RUS", "sector": "GOV", "role": ""}
+
+
+def test_actor_table_counts_mentions_documents_and_dates(nlp_people):
+    infos = nlp_people.get_pipe("geoextract_actors").infos
+    table = ActorTable()
+    for actor_id, alias, doc_id, date in [
+        ("russia", "Moscow", "a", "2017-08-03"), ("donald-trump", "Trump", "a", "2017-08-03"),
+        ("russia", "the Kremlin", "a", "2017-08-03"), ("russia", "Russia", "b", None),
+        ("russia", "Russia", "c", "2016-02"), ("x-andrey-kortunov", "Andrey  Kortunov", "c", "2016-02"),
+    ]:
+        info = infos.get(actor_id) or {"name": "Andrey Kortunov", "type": "person", "label": "PERSON"}
+        table.add(actor_id, info, alias, doc_id, date)
+    frame = table.frame()
+    assert list(frame.columns) == ACTOR_COLUMNS and len(table) == 3
+    assert list(frame["actor_id"]) == ["russia", "donald-trump", "x-andrey-kortunov"]
+    russia = frame.iloc[0]
+    assert (russia["mentions"], russia["documents"]) == (4, 3)
+    assert (russia["first_date"], russia["last_date"]) == ("2016-02", "2017-08-03")
+    assert russia["aliases"] == "Moscow; Russia; the Kremlin" and russia["country"] == "RUS"
+    trump = frame.iloc[1]
+    assert trump["roles"] == ("President of United States 2025-01-20..; "
+                              "President of United States 2017-01-20..2021-01-20")
+    assert (trump["sector"], trump["wikidata"]) == ("GOV", "Q22686")
+    assert frame.iloc[2]["aliases"] == "Andrey Kortunov" and frame.iloc[2]["country"] == ""
+
+
+@pytest.mark.model
+def test_real_text_one_actor_per_person_and_state():
+    from geoextract import load_pipeline
+
+    nlp = load_pipeline()
+    doc = nlp("Russian President Vladimir Putin met Kim Jong-un in Vladivostok on Thursday. The Kremlin said "
+              "Putin and Kim Jong Un discussed sanctions against Pyongyang. Kim said North Korea trusts Moscow. "
+              "Abu Bakr al-Baghdadi was not mentioned, but Baghdadi's name came up later.")
+    by_text = {span.text: span.kb_id_ for span in doc.spans["actors"]}
+    assert {by_text[t] for t in ("Vladimir Putin", "Putin")} == {"vladimir-putin"}
+    assert {by_text[t] for t in ("Kim Jong-un", "Kim Jong Un", "Kim")} == {"kim-jong-un"}
+    assert {by_text[t] for t in ("Russian", "The Kremlin", "Moscow")} == {"russia"}
+    assert {by_text[t] for t in ("Pyongyang", "North Korea")} == {"north-korea"}
+    assert {span.kb_id_ for span in doc.spans["actors"] if "Baghdadi" in span.text} == {"x-abu-bakr-baghdadi"}

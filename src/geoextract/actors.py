@@ -2,16 +2,21 @@
 
 Writes `doc.spans["actors"]`: one span per mention, `label_` the NER-style label, `kb_id_`
 the actor id, `id_` how it was resolved (name, alias, acronym, demonym, metonym, short_name,
-ner). `doc._.actors` maps each actor id seen in the doc to its name and type (plain data,
-so `Doc.to_bytes` and multiprocessing keep working).
+ner). `doc._.actors` maps each actor id seen in the doc to its name, type, label, country,
+sector, wikidata id and roles in time (plain data, so `Doc.to_bytes` and multiprocessing keep
+working); `attributes_at(info, date)` gives an actor's country, sector and role on a date.
 
 Resolution, in order of precedence:
 - gazetteer names, aliases, acronyms (exact case), demonyms ("Russian diplomats") and
-  metonyms (a capital or seat of power for its government: "the Kremlin" -> Russia);
-- NER entities whose normalised text is a gazetteer name ("Kim Jong - un", "the U.S.");
-- a later short name after a full name ("Kim" after "Kim Jong Un", "Kortunov" after
-  "Andrey Kortunov"), for gazetteer and unknown persons alike;
-- any other PERSON/ORG/GPE/NORP entity becomes an actor with a stable id from its name.
+  metonyms (a capital or seat of power for its government: "the Kremlin" -> Russia); a name
+  two actors share goes to the one listed first;
+- NER entities whose normalised text is a gazetteer name ("Kim Jong - un", "the U.S."), or a
+  spelling variant of one (`name_key`: "Bashar Assad", "Dmitriy Peskov");
+- a short name next to a full name: "Kim" after "Kim Jong Un", "Kortunov" after "Andrey
+  Kortunov", "al-Baghdadi" after "Abu Bakr al-Baghdadi", and a lone first name just before the
+  surname that completes it ("(US President Donald) Trump"), for gazetteer and unknown persons;
+- any other PERSON/ORG/GPE/NORP entity becomes an actor whose id is `x-` and the `name_key`
+  of its name, so that spelling variants share one id in every document.
 """
 
 from __future__ import annotations
@@ -22,13 +27,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import srsly
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .rules import NAME_FIELDS, load_actors, validate_actors
+from .rules import (EXACT_FIELDS, FORMER_ELITE, NAME_FIELDS, date_bounds, load_actors, normalise, role_sector,
+                    validate_actors)
+from .table import ACTOR_COLUMNS
 
 SPANS_KEY = "actors"
 UNKNOWN_TYPES = {"PERSON": "person", "ORG": "org", "GPE": "location", "NORP": "group", "LOC": "location", "FAC": "location"}
@@ -40,15 +48,41 @@ TITLES = {
 }
 # A short name must look like a name, not a word that happens to be part of one.
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.-]+$")
+_ARTICLES = {"al", "el"}  # the Arabic article, written "al-", "Al ", "el-" or left out
+_TRANSLITERATION = (  # Russian and Ukrainian names in English: one spelling per sound
+    (re.compile(r"ks(?=[aeiouy])"), "x"),  # Aleksandr, Maksim
+    (re.compile(r"(?:iy|yy|ii|yi)$"), "y"),  # Zelenskiy, Zelenskyy, Dmitriy, Yuriy
+    (re.compile(r"(?<=[ae])i$"), "y"),  # Sergei, Andrei, Nikolai
+    (re.compile(r"(?<=[tu]r)i$"), "y"),  # Dmitri, Yuri
+)
 
 
-def normalise(text: str) -> str:
-    """A lookup key: no accents, case, punctuation, leading article or possessive."""
+def name_key(text: str, person: bool = False) -> str:
+    """A key that spelling variants of one name share, its words joined by hyphens.
+
+    Case, accents, apostrophes, hyphens or spaces, a leading "the" and a possessive do not
+    count, nor does the Arabic article before another word ("al-Assad", "Al Assad", "Assad";
+    "el-Sisi", "Sisi", but "El Salvador" keeps its Spanish one). For a person, common
+    transliteration endings fold too:
+    "Zelenskiy"/"Zelenskyy"/"Zelensky", "Sergei"/"Sergey", "Dmitri"/"Dmitry", "Aleksei"/"Alexey".
+    """
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"(['’]s|['’])$", "", text.strip())
-    text = re.sub(r"^(the)\s+", "", text, flags=re.IGNORECASE)
-    return re.sub(r"[\W_]+", "", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c)).strip()
+    text = re.sub(r"^the\s+", "", re.sub(r"['’]s?$", "", text), flags=re.IGNORECASE)
+    text = re.sub(r"['’ʻ`]", "", text)  # "Sa'ar" is "Saar"
+    words = list(re.finditer(r"[^\W_]+", text))
+    keys = []
+    for index, match in enumerate(words):
+        word = match.group()
+        if (word.lower() in _ARTICLES and index + 1 < len(words)
+                and (word.lower() == "al" or word.islower() or text[match.end():match.end() + 1] == "-")):
+            continue
+        word = word.lower()
+        if person and len(word) >= 4:
+            for pattern, replacement in _TRANSLITERATION:
+                word = pattern.sub(replacement, word)
+        keys.append(word)
+    return "-".join(keys)
 
 
 def _surface_forms(value: str, exact: bool) -> set[str]:
@@ -99,7 +133,7 @@ class ActorResolver:
 
     def add_actors(self, actors: Iterable[dict[str, Any]]) -> None:
         """Add or override entries (same id replaces; their names leave other actors) and rebuild."""
-        added = validate_actors(actors)
+        added = validate_actors(actors, known=self.by_id, standard_codes=False)
         taken = {normalise(v) for e in added for v in [e["name"], *(x for k in NAME_FIELDS for x in e.get(k, []))]}
         by_id = {}
         for entry in self.entries:  # a name the user gives to their actor leaves the bundled one
@@ -111,24 +145,28 @@ class ActorResolver:
         self._build()
 
     def _build(self) -> None:
-        self.by_id: dict[str, dict[str, Any]] = {}
+        self.by_id: dict[str, dict[str, Any]] = {entry["id"]: entry for entry in self.entries}
+        self.infos = {actor_id: _info(entry, self.by_id) for actor_id, entry in self.by_id.items()}
         self.by_key: dict[str, tuple[str, str]] = {}  # normalised name -> (actor id, resolution)
+        self.by_variant: dict[str, str] = {}  # name_key -> actor id, for NER spellings the gazetteer lacks
+        claimed: dict[tuple[bool, str], str] = {}  # a name shared by two actors goes to the first listed
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.tokens = Matcher(self.nlp.vocab)
-        for entry in self.entries:
-            actor_id = entry["id"]
-            self.by_id[actor_id] = entry
+        for actor_id, entry in self.by_id.items():
             names = {"name": [] if entry.get("_name_taken") else [entry["name"]], **{k: entry.get(k, []) for k in NAME_FIELDS}}
             for kind, values in names.items():
                 resolution = "alias" if kind == "aliases" else kind.rstrip("s")
-                exact = kind in ("acronyms", "demonyms")
+                exact = kind in EXACT_FIELDS
                 for value in values:
-                    key = normalise(value)
-                    if key and not exact:
-                        self.by_key.setdefault(key, (actor_id, resolution))
-                    label = f"{actor_id}|{resolution}"
+                    key = value if exact else normalise(value)
+                    if not key or claimed.setdefault((exact, key), actor_id) != actor_id:
+                        continue
+                    if not exact:
+                        self.by_key[key] = (actor_id, resolution)
+                        for person in {False, entry["type"] == "person"}:
+                            self.by_variant.setdefault(name_key(value, person), actor_id)
                     patterns = [self.nlp.make_doc(form) for form in sorted(_surface_forms(value, exact))]
-                    self.phrases.add(label, patterns)
+                    self.phrases.add(f"{actor_id}|{resolution}", patterns)
             if entry.get("patterns"):
                 self.tokens.add(f"{actor_id}|pattern", entry["patterns"])
 
@@ -150,7 +188,7 @@ class ActorResolver:
             if resolution in ("demonym", "metonym", "acronym") and ent is not None and (ent.start < start or ent.end > end):
                 continue  # "Russian" in "the Russian International Affairs Council": the longer name wins
             found.append(Span(doc, start, end, label=entry["label"], kb_id=actor_id, span_id=resolution))
-        found = filter_spans(found)
+        found = self._whole_names(doc, filter_spans(found))
         self._correct_ents(doc, found)
         taken = {i for span in found for i in range(span.start, span.end)}
         for ent in doc.ents:
@@ -165,7 +203,7 @@ class ActorResolver:
                 found.append(span)
         found.sort(key=lambda s: s.start)
 
-        actors: dict[str, dict[str, str]] = {}
+        actors: dict[str, dict[str, Any]] = {}
         persons: list[tuple[str, set[str]]] = []  # actor id and its name parts, newest last
         mentions: list[Span] = []
         for span in found:
@@ -174,21 +212,53 @@ class ActorResolver:
                 actor_id, resolution = self._resolve_ner(span, persons)
                 span = Span(doc, span.start, span.end, label=span.label_, kb_id=actor_id, span_id=resolution)
                 if actor_id not in self.by_id and actor_id not in actors:
-                    actors[actor_id] = {"name": _display_name(span), "type": UNKNOWN_TYPES[span.label_], "country": ""}
-            entry = self.by_id.get(actor_id)
-            if entry is not None:
-                actors.setdefault(actor_id, {"name": entry["name"], "type": entry["type"], "country": entry.get("country") or ""})
+                    actors[actor_id] = _unknown_info(span)
+            if actor_id in self.infos and actor_id not in actors:
+                info = self.infos[actor_id]
+                actors[actor_id] = {**info, "roles": [dict(role) for role in info["roles"]]}
             if actors[actor_id]["type"] == "person" and resolution != "short_name":
-                parts = {t.text for t in span if _NAME_TOKEN.match(t.text) and t.lower_ not in TITLES}
-                if entry is not None:
-                    parts |= {p for p in entry["name"].split() if _NAME_TOKEN.match(p)}
-                persons.append((actor_id, parts))
+                parts = {_part(t.text) for t in span if _NAME_TOKEN.match(t.text) and t.lower_ not in TITLES}
+                if actor_id in self.by_id:
+                    parts |= {_part(p) for p in self.by_id[actor_id]["name"].split() if _NAME_TOKEN.match(p)}
+                persons.append((actor_id, parts - {""}))
             mentions.append(span)
+        mentions = self._first_names_before_surnames(mentions, persons, actors)
         mentions.extend(self._short_names(doc, mentions, persons))
         mentions.sort(key=lambda s: s.start)
         doc.spans[self.spans_key] = mentions
         doc._.actors = actors
         return doc
+
+    def _whole_names(self, doc: Doc, found: list[Span]) -> list[Span]:
+        """An NER name around a gazetteer match that spells the same actor is the mention:
+        "Dmitriy Peskov", not "Peskov" alone."""
+        out = {(span.start, span.end): span for span in found}
+        covering = {i: span for span in found for i in range(span.start, span.end)}
+        for ent in doc.ents:
+            if ent.label_ not in ("PERSON", "ORG") or len(ent) < 2:
+                continue
+            inner = list({(s.start, s.end): s for i in range(ent.start, ent.end) if (s := covering.get(i))}.values())
+            if not inner or len({s.kb_id_ for s in inner}) > 1 or inner[0].start < ent.start or inner[-1].end > ent.end:
+                continue
+            span = self._trim(ent)
+            if span is None or inner[0].start < span.start or inner[-1].end > span.end:
+                continue
+            if all(len(span) <= len(s) for s in inner):
+                continue  # "Kim Jong Un's": the match is the name already
+            if self._gazetteer_id(span) == inner[0].kb_id_:
+                for s in inner:
+                    out.pop((s.start, s.end))
+                out[(span.start, span.end)] = Span(doc, span.start, span.end, label=span.label_,
+                                                   kb_id=inner[0].kb_id_, span_id="ner_alias")
+        return sorted(out.values(), key=lambda span: span.start)
+
+    def _gazetteer_id(self, span: Span) -> str | None:
+        """The gazetteer actor an NER name spells, exactly or as a variant (`name_key`)."""
+        key = normalise(span.text)
+        if key in self.by_key:
+            return self.by_key[key][0]
+        person = span.label_ == "PERSON"
+        return self.by_variant.get(name_key(span.text, person)) or self.by_variant.get(name_key(span.text))
 
     @staticmethod
     def _correct_ents(doc: Doc, found: list[Span]) -> None:
@@ -238,15 +308,35 @@ class ActorResolver:
         return Span(doc, start, end, label=ent.label_)
 
     def _resolve_ner(self, span: Span, persons: list[tuple[str, set[str]]]) -> tuple[str, str]:
-        key = normalise(span.text)
-        if key in self.by_key:
-            actor_id, _ = self.by_key[key]
+        actor_id = self._gazetteer_id(span)
+        if actor_id is not None:
             return actor_id, "ner_alias"
-        if len(span) == 1 and span.label_ in ("PERSON", "ORG", "GPE"):  # the NER often mislabels a lone surname
+        person = span.label_ == "PERSON"
+        words = set(name_key(span.text, person=True).split("-")) - _ARTICLES - {""}
+        if words and span.label_ in ("PERSON", "ORG", "GPE"):  # the NER often mislabels a lone surname
             for actor_id, parts in reversed(persons):
-                if span.text in parts:
+                if words <= parts and len(words) < len(parts):
                     return actor_id, "short_name"
-        return f"x-{_slug(span.text)}", "ner"
+        return f"x-{name_key(span.text, person) or 'unnamed'}", "ner"
+
+    def _first_names_before_surnames(self, mentions: list[Span], persons: list[tuple[str, set[str]]],
+                                     actors: dict[str, dict[str, Any]]) -> list[Span]:
+        """A lone unknown name that is part of exactly one other person's name in the document is
+        that person, also before the full name ("(US President Donald) Trump"); the unknown
+        actor goes."""
+        out = []
+        for span in mentions:
+            if span.id_ == "ner" and span.label_ == "PERSON" and len(span) == 1:
+                part = _part(span.text)
+                owners = {actor_id for actor_id, parts in persons if part in parts and actor_id != span.kb_id_}
+                if len(owners) == 1:
+                    span = Span(span.doc, span.start, span.end, label="PERSON", kb_id=owners.pop(),
+                                span_id="short_name")
+            out.append(span)
+        used = {span.kb_id_ for span in out}
+        for actor_id in [a for a in actors if a not in used]:
+            del actors[actor_id]
+        return out
 
     def _short_names(self, doc: Doc, mentions: list[Span], persons: list[tuple[str, set[str]]]) -> list[Span]:
         """Capitalised tokens the NER missed that repeat a part of an earlier person's name."""
@@ -261,8 +351,9 @@ class ActorResolver:
         for token in doc:
             if token.i in taken or token.pos_ != "PROPN" or not _NAME_TOKEN.match(token.text):
                 continue
+            part = _part(token.text)
             for actor_id, parts in reversed(persons):
-                if token.text in parts and first_seen.get(actor_id, len(doc)) < token.i:
+                if part in parts and first_seen.get(actor_id, len(doc)) < token.i:
                     found.append(Span(doc, token.i, token.i + 1, label="PERSON", kb_id=actor_id, span_id="short_name"))
                     break
         return found
@@ -274,17 +365,154 @@ class ActorResolver:
         srsly.write_jsonl(path / "actors.jsonl", [{k: v for k, v in e.items() if k != "_line"} for e in self.entries])
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "ActorResolver":
-        self.entries = validate_actors(srsly.read_jsonl(Path(path) / "actors.jsonl"), Path(path) / "actors.jsonl")
+        # An assembled pipeline's gazetteer may hold a user's entries, coded in their own scheme.
+        self.entries = validate_actors(srsly.read_jsonl(Path(path) / "actors.jsonl"), Path(path) / "actors.jsonl",
+                                       standard_codes=False)
         self._build()
         return self
-
-
-def _slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
 
 
 def _display_name(span: Span) -> str:
     text = re.sub(r"\s+", " ", span.text).strip()
     return re.sub(r"^(the|The)\s+", "", text)
+
+
+def _part(word: str) -> str:
+    """A word of a person's name as short names are compared: "Zelenskiy" is "zelensky"."""
+    key = name_key(word, person=True)
+    return "" if key in _ARTICLES else key
+
+
+def _info(entry: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What `doc._.actors` holds for a gazetteer actor: scalars, and roles as small dicts."""
+    roles = []
+    for role in entry.get("roles") or []:
+        of = by_id.get(role.get("of") or "")
+        of_name = of["name"] if of else role.get("of") or ""
+        roles.append({"title": role["title"], "of": role.get("of") or "",
+                      "label": f"{role['title']} of {of_name}" if of_name else role["title"],
+                      "start": role.get("start") or "", "end": role.get("end") or "", "sector": role_sector(role, of)})
+    roles.sort(key=lambda role: role["start"], reverse=True)
+    info = {"name": entry["name"], "type": entry["type"], "label": entry["label"],
+            "country": entry.get("country") or "", "sector": entry.get("sector") or "",
+            "wikidata": entry.get("wikidata") or "", "roles": roles}
+    if not info["sector"] and roles:  # a user's person without a sector: the one its roles give
+        current = role_at(roles, None)
+        info["sector"] = current["sector"] if current else FORMER_ELITE
+    return info
+
+
+def _unknown_info(span: Span) -> dict[str, Any]:
+    return {"name": _display_name(span), "type": UNKNOWN_TYPES[span.label_], "label": span.label_, "country": "",
+            "sector": "", "wikidata": "", "roles": []}
+
+
+def role_at(info_or_roles: dict[str, Any] | list[dict[str, Any]], date: str | None) -> dict[str, Any] | None:
+    """The role an actor holds on a date, or None.
+
+    Args:
+        info_or_roles: an actor's info (`doc._.actors[id]`, a gazetteer entry) or its roles.
+        date: an ISO date, possibly partial ("2017-08", "2017"): a role holds when its dates
+            overlap that day, month or year. None or not a date: the current role, one with no end.
+
+    Returns:
+        The role (a dict with title, of, start, end...) that started last among those that hold.
+    """
+    roles = (info_or_roles.get("roles") or []) if isinstance(info_or_roles, dict) else info_or_roles
+    period = date_bounds(date) if date else None
+    holding = [role for role in roles if _holds(role, period)]
+    return max(holding, key=lambda role: _bounds(role.get("start"), 0) or "", default=None)
+
+
+def attributes_at(info: dict[str, Any], date: str | None) -> dict[str, str]:
+    """An actor's `country`, `sector` and `role` (a label, "" for none) on a document date.
+
+    A person's sector is that of the role held on the date; a person whose roles all ended
+    before it is a former elite (`ELI`, PETRARCH's code), and one whose first role starts
+    after it has no sector (""). Without a date (None, or text that is not an ISO date) the
+    gazetteer's sector holds, which validation keeps equal to the current role's. Actors
+    without roles keep their gazetteer country and sector.
+    """
+    country, sector, roles = info.get("country") or "", info.get("sector") or "", info.get("roles") or []
+    period = date_bounds(date) if date else None
+    role = role_at(roles, date if period else None)
+    if roles and period is not None:
+        if role is not None:
+            sector = role.get("sector") or sector
+        elif any(end is not None and end < period[0] for end in (_bounds(r.get("end"), 1) for r in roles)):
+            sector = FORMER_ELITE
+        else:
+            sector = ""
+    return {"country": country, "sector": sector, "role": _role_label(role) if role else ""}
+
+
+def format_roles(roles: list[dict[str, Any]]) -> str:
+    """Roles as one cell: "President of Russia 2012-05-07..; Prime Minister of Russia 2008-05-08..2012-05-07"."""
+    ordered = sorted(roles, key=lambda role: role.get("start") or "", reverse=True)
+    return "; ".join(f"{_role_label(r)} {r.get('start') or ''}..{r.get('end') or ''}" for r in ordered)
+
+
+def _role_label(role: dict[str, Any]) -> str:
+    return role.get("label") or " of ".join(x for x in (role.get("title"), role.get("of")) if x)
+
+
+def _bounds(value: str | None, side: int) -> str | None:
+    bounds = date_bounds(value) if value else None
+    return bounds[side] if bounds else None
+
+
+def _holds(role: dict[str, Any], period: tuple[str, str] | None) -> bool:
+    if period is None:
+        return not role.get("end")
+    start, end = _bounds(role.get("start"), 0), _bounds(role.get("end"), 1)
+    return (start is None or start <= period[1]) and (end is None or end >= period[0])
+
+
+class ActorTable:
+    """actors.csv built one mention at a time: memory grows with the actors, not the documents.
+
+    Documents arrive in order and a document's mentions come together, so an actor's
+    documents are counted by remembering the last document that mentioned it.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[str, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def add(self, actor_id: str, info: dict[str, Any], alias: str, doc_id: str, date: str | None = None) -> None:
+        """Count one mention of an actor (`info` as in `doc._.actors`) by the text `alias`."""
+        row = self._rows.get(actor_id)
+        if row is None:
+            row = self._rows[actor_id] = {
+                "actor_id": actor_id, "name": info.get("name") or alias, "type": info.get("type") or "",
+                "label": info.get("label") or "", "country": info.get("country") or "",
+                "sector": info.get("sector") or "", "wikidata": info.get("wikidata") or "",
+                "roles": format_roles(info.get("roles") or []), "aliases": set(), "mentions": 0, "documents": 0,
+                "first_date": None, "last_date": None, "_doc": None,
+            }
+        row["mentions"] += 1
+        row["aliases"].add(" ".join(alias.split()))
+        if row["_doc"] != doc_id:
+            row["_doc"] = doc_id
+            row["documents"] += 1
+        day = date_bounds(date) if date else None
+        if day is not None:
+            first, last = date_bounds(row["first_date"]), date_bounds(row["last_date"])
+            if first is None or day[0] < first[0]:
+                row["first_date"] = _iso_part(date)
+            if last is None or day[1] > last[1]:
+                row["last_date"] = _iso_part(date)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per actor (ACTOR_COLUMNS), most mentioned first, then by id."""
+        rows = [{**row, "aliases": "; ".join(sorted(row["aliases"]))} for row in self._rows.values()]
+        frame = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
+        frame = frame.astype({"mentions": "int64", "documents": "int64"})
+        return frame.sort_values(["mentions", "actor_id"], ascending=[False, True], ignore_index=True)
+
+
+def _iso_part(date: str) -> str:
+    """The date part of an ISO date or timestamp, as precise as it was given."""
+    return re.match(r"\d{4}(?:-\d{2}){0,2}", date.strip()).group()

@@ -9,7 +9,11 @@ all in one pass.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+import unicodedata
+from calendar import monthrange
+from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,20 @@ from .records import ACTOR_TYPES, ActionCategory, RelationType
 
 ACTOR_LABELS = ("GPE", "ORG", "PERSON", "NORP", "LOC", "FAC")
 NAME_FIELDS = ("aliases", "acronyms", "demonyms", "metonyms")
+EXACT_FIELDS = ("acronyms", "demonyms")  # matched in their exact case ("US" is not "us")
+# Sector codes (CAMEO agent codes, as PETRARCH uses them): what part of an actor acts.
+SECTORS = {
+    "GOV": "government", "MIL": "military", "SPY": "intelligence", "COP": "police", "JUD": "judiciary",
+    "LEG": "legislature", "PTY": "political party", "OPP": "opposition", "REB": "rebels", "ELI": "former elite",
+    "IGO": "intergovernmental organisation", "NGO": "non-governmental organisation", "MED": "media",
+    "BUS": "business", "EDU": "education and research", "REL": "religious", "LAB": "labour", "CVL": "civilians",
+    "CRM": "criminals", "REF": "refugees",
+}
+FORMER_ELITE = "ELI"  # the sector of a person whose roles have all ended (PETRARCH's convention)
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+_WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+_DATE_STRICT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][0-9:.+\-Z]*)?\s*$")
 ROLES = ("trigger", "source", "target", "action")
 
 
@@ -83,12 +101,24 @@ def _where(record: dict[str, Any]) -> str:
     return f"line {record.get('_line', '?')} (id {record.get('id', '?')!r})"
 
 
-def validate_actors(records: Iterable[dict[str, Any]], path: str | Path = "<actors>") -> list[dict[str, Any]]:
-    """Check gazetteer entries; raise one error listing every problem."""
+def validate_actors(records: Iterable[dict[str, Any]], path: str | Path = "<actors>", *,
+                    known: Mapping[str, dict[str, Any]] | None = None,
+                    standard_codes: bool = True) -> list[dict[str, Any]]:
+    """Check gazetteer entries; raise one error listing every problem.
+
+    Args:
+        known: actors the file extends (a user file extends the bundled gazetteer): its
+            `parent` and role `of` ids may name them.
+        standard_codes: `country` must be an ISO 3166 alpha-3 code, `sector` one of SECTORS
+            and a person's sector the one its roles give (the bundled gazetteer); False accepts
+            any text, as a user's file may code actors in another scheme (PETRARCH's CAMEO
+            codes: "+++", "GON", "HOBMIL").
+    """
     records = list(records)
+    known = known or {}
     problems: list[str] = []
     ids: dict[str, str] = {}
-    owners: dict[str, str] = {}
+    claims: dict[tuple[str, str, str], tuple[str, str]] = {}  # (type, kind, key) -> (actor id, where)
     for record in records:
         where = _where(record)
         actor_id = record.get("id")
@@ -104,17 +134,24 @@ def validate_actors(records: Iterable[dict[str, Any]], path: str | Path = "<acto
             problems.append(f"{where}: 'type' must be one of {', '.join(ACTOR_TYPES)}")
         if record.get("label") not in ACTOR_LABELS:
             problems.append(f"{where}: 'label' must be one of {', '.join(ACTOR_LABELS)}")
+        problems.extend(_check_codes(where, record, standard_codes))
+        for key in ("shared", *NAME_FIELDS):  # "shared": names it knowingly shares with an actor of its type
+            if not _strings(record.get(key, [])):
+                problems.append(f"{where}: '{key}' must be a list of non-empty strings")
+        shared = set(record.get("shared", [])) if _strings(record.get("shared", [])) else set()
         for key in NAME_FIELDS:
             values = record.get(key, [])
-            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
-                problems.append(f"{where}: '{key}' must be a list of non-empty strings")
+            if not _strings(values):
                 continue
+            exact = key in EXACT_FIELDS
             for value in [record.get("name")] + values if key == "aliases" else values:
                 if not isinstance(value, str):
                     continue
-                owner = owners.setdefault(value, str(actor_id))
-                if owner != actor_id:
-                    problems.append(f"{where}: name {value!r} already belongs to actor {owner!r}")
+                claim = (str(record.get("type")), "exact" if exact else "name", value if exact else normalise(value))
+                owner, owner_where = claims.setdefault(claim, (str(actor_id), where))
+                if owner != actor_id and value not in shared:
+                    problems.append(f"{where}: name {value!r} already belongs to actor {owner!r} at {owner_where} "
+                                    f"(of the same type: remove it from one, or list it in 'shared' if deliberate)")
         patterns = record.get("patterns", [])
         if not isinstance(patterns, list) or not all(isinstance(p, list) for p in patterns):
             problems.append(f"{where}: 'patterns' must be a list of token patterns (lists of dicts)")
@@ -125,16 +162,108 @@ def validate_actors(records: Iterable[dict[str, Any]], path: str | Path = "<acto
                     matcher.add("check", [pattern])
                 except ValueError as error:
                     problems.append(f"{where}: bad token pattern: {_first_line(error)}")
-        for role in record.get("roles", []) or []:
-            if not isinstance(role, dict) or not isinstance(role.get("title"), str):
-                problems.append(f"{where}: each role needs a 'title' string")
+    everyone = {**known, **{r["id"]: r for r in records if isinstance(r.get("id"), str)}}
     for record in records:
         parent = record.get("parent")
-        if parent and parent not in ids:
+        if parent and parent not in everyone:
             problems.append(f"{_where(record)}: parent {parent!r} is not an actor id")
+        problems.extend(_check_roles_in_time(_where(record), record, everyone, standard_codes))
     if problems:
         _raise(path, problems)
     return records
+
+
+def _check_codes(where: str, record: dict[str, Any], standard: bool) -> list[str]:
+    """Country (ISO 3166 alpha-3), sector and Wikidata id: each empty or well-formed."""
+    problems = []
+    country, sector, wikidata = (record.get(k) or "" for k in ("country", "sector", "wikidata"))
+    if not isinstance(country, str) or standard and country and not _COUNTRY.match(country):
+        problems.append(f"{where}: 'country' {country!r} must be an ISO 3166 alpha-3 code like 'RUS' (or empty)")
+    elif record.get("type") == "state" and not country:
+        problems.append(f"{where}: a state needs its 'country' code (ISO 3166 alpha-3)")
+    if _bad_sector(sector, standard):
+        problems.append(f"{where}: 'sector' {sector!r} must be one of {', '.join(SECTORS)} (or empty)")
+    if not isinstance(wikidata, str) or wikidata and not _WIKIDATA.match(wikidata):
+        problems.append(f"{where}: 'wikidata' {wikidata!r} must be an item id like 'Q159' (or empty when unknown)")
+    return problems
+
+
+def _check_roles_in_time(where: str, record: dict[str, Any], everyone: Mapping[str, dict[str, Any]],
+                         standard: bool) -> list[str]:
+    """Roles: a title, an existing `of` actor, ISO dates in order; a person's sector agrees with them."""
+    roles = record.get("roles") or []
+    if not isinstance(roles, list) or not all(isinstance(role, dict) for role in roles):
+        return [f"{where}: 'roles' must be a list of objects ({{\"title\", \"of\", \"start\", \"end\"}})"]
+    problems = []
+    for number, role in enumerate(roles, start=1):
+        at = f"{where} role {number}"
+        if not isinstance(role.get("title"), str) or not role["title"].strip():
+            problems.append(f"{at}: needs a 'title' string")
+        if role.get("of") not in everyone:
+            problems.append(f"{at}: 'of' {role.get('of')!r} is not an actor id (name the state or organisation's id)")
+        bounds = {}
+        for key in ("start", "end"):
+            value = role.get(key) or ""
+            bounds[key] = date_bounds(value, strict=True) if isinstance(value, str) and value else None
+            if value and bounds[key] is None:
+                problems.append(f"{at}: '{key}' {value!r} must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        if bounds["start"] and bounds["end"] and bounds["start"][0] > bounds["end"][1]:
+            problems.append(f"{at}: starts ({role['start']}) after it ends ({role['end']})")
+        if _bad_sector(role.get("sector") or "", standard):
+            problems.append(f"{at}: 'sector' {role['sector']!r} must be one of {', '.join(SECTORS)}")
+    sector = record.get("sector") or ""
+    if standard and record.get("type") == "person" and roles and sector and not problems:
+        current = {role_sector(role, everyone.get(role["of"])) for role in roles if not role.get("end")}
+        expected = current or {FORMER_ELITE}
+        if sector not in expected:
+            why = "the sector of a role without an end" if current else "all its roles have ended: a former elite"
+            problems.append(f"{where}: sector {sector!r} disagrees with its roles "
+                            f"(expected {' or '.join(sorted(expected))}, {why})")
+    return problems
+
+
+def _strings(values: Any) -> bool:
+    return isinstance(values, list) and all(isinstance(v, str) and v.strip() for v in values)
+
+
+def _bad_sector(sector: Any, standard: bool) -> bool:
+    return not isinstance(sector, str) or standard and bool(sector) and sector not in SECTORS
+
+
+def role_sector(role: dict[str, Any], of: dict[str, Any] | None) -> str:
+    """The sector a role gives its holder: its own `sector`, else that of the actor it is `of`."""
+    return str(role.get("sector") or (of or {}).get("sector") or "")
+
+
+def date_bounds(text: str | None, *, strict: bool = False) -> tuple[str, str] | None:
+    """The first and last day an ISO date, possibly partial ("2017", "2017-08"), stands for.
+
+    A time after the date ("2017-08-15T10:00Z") is ignored unless `strict`; None when the text
+    is not such a date.
+    """
+    match = (_DATE_STRICT if strict else _DATE).match(text or "")
+    if not match:
+        return None
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    try:
+        if day:
+            date(int(year), int(month), int(day))
+            return f"{year}-{month}-{day}", f"{year}-{month}-{day}"
+        if month:
+            last = monthrange(int(year), int(month))[1]
+            return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
+    except ValueError:
+        return None
+    return f"{year}-01-01", f"{year}-12-31"
+
+
+def normalise(text: str) -> str:
+    """A lookup key: no accents, case, punctuation, leading article or possessive."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"(['’]s|['’])$", "", text.strip())
+    text = re.sub(r"^(the)\s+", "", text, flags=re.IGNORECASE)
+    return re.sub(r"[\W_]+", "", text.lower())
 
 
 def validate_relation_patterns(
@@ -214,8 +343,12 @@ def _first_line(error: BaseException) -> str:
 
 
 def load_actors(path: str | Path | None = None) -> list[dict[str, Any]]:
-    path = Path(path) if path else pipeline_dir() / "actors.jsonl"
-    return validate_actors(read_jsonl(path), path)
+    """The bundled gazetteer, or a user's file that extends it (and may refer to its actors)."""
+    bundled = pipeline_dir() / "actors.jsonl"
+    if not path or Path(path).resolve() == bundled.resolve():
+        return validate_actors(read_jsonl(bundled), bundled)
+    known = {entry["id"]: entry for entry in load_actors()}
+    return validate_actors(read_jsonl(path), path, known=known, standard_codes=False)
 
 
 def load_relation_patterns(path: str | Path | None = None) -> list[dict[str, Any]]:
