@@ -1,11 +1,11 @@
-"""Tables and graph: typed loading, aggregation, GraphML round trip with named keys."""
+"""Tables and graph: typed loading, aggregation, stories on edges, GraphML and GEXF round trips."""
 
 import networkx as nx
 import pandas as pd
 import pytest
 
 from geoextract.errors import GeoextractError
-from geoextract.graph import build_graph, read_graph, write_graphml
+from geoextract.graph import build_graph, read_gexf, read_graph, write_gexf, write_graphml
 from geoextract.records import Relation, columns
 from geoextract.table import load_relations
 
@@ -87,3 +87,99 @@ def test_graphml_round_trip_with_named_keys(table, tmp_path):
     assert '<key id="weight" for="edge" attr.name="weight" attr.type="long"' in xml
     assert '<key id="edgelabel" for="edge" attr.name="label"' in xml
     assert 'id="d0"' not in xml
+
+
+def frame(*rows):
+    return pd.DataFrame([row.as_row() for row in rows], columns=columns(Relation))
+
+
+def dated(doc_id, date, **overrides):
+    return relation(relation_id=f"{doc_id}:r1", doc_id=doc_id, doc_date=date, **overrides)
+
+
+def test_edges_count_independent_stories():
+    rows = frame(dated("d1", "2017-10-03"), dated("d2", "2017-10-04"), dated("d3", None), dated("d4", "2017-10-06"))
+    stories = pd.DataFrame({"doc_id": ["d1", "d2", "d3", "d4"], "story_id": ["d1", "d1", "d3", "d3"]})
+    trade = build_graph(rows, stories=stories).edges["russia", "north-korea", "TRADE"]
+    assert (trade["weight"], trade["documents"], trade["independent_sources"]) == (4, 4, 2)
+    assert build_graph(rows).edges["russia", "north-korea", "TRADE"]["independent_sources"] == 4
+    partial = pd.DataFrame({"doc_id": ["d1", "d2"], "story_id": ["d1", "d1"]})  # d3, d4: stories of their own
+    assert build_graph(rows, stories=partial).edges["russia", "north-korea", "TRADE"]["independent_sources"] == 3
+
+
+def test_edges_and_nodes_carry_their_first_and_last_dates():
+    rows = frame(dated("d1", "2017-10-05"), dated("d2", "2017-10-03T23:00:00Z"), dated("d3", "not a date"),
+                 dated("d4", None, relation="SANCTION", source="United Nations", source_id="united-nations", source_type="igo"))
+    graph = build_graph(rows)
+    trade = graph.edges["russia", "north-korea", "TRADE"]
+    assert (trade["first_date"], trade["last_date"]) == ("2017-10-03", "2017-10-05")
+    assert "first_date" not in graph.edges["united-nations", "north-korea", "SANCTION"]  # only undated documents
+    assert graph.nodes["north-korea"]["first_date"] == "2017-10-03"
+    assert "first_date" not in graph.nodes["united-nations"]
+
+
+def test_nodes_take_actor_attributes_when_the_table_has_them():
+    rows = frame(relation(), relation(relation_id="d2:r2", doc_id="d2", relation="SANCTION", source="United Nations",
+                                      source_id="united-nations", source_type="igo"))
+    before = pd.DataFrame({"actor_id": ["russia", "north-korea"], "name": ["Russia", "North Korea"], "type": ["state", "state"],
+                           "label": ["GPE", "GPE"], "aliases": ["", ""], "mentions": [5, 3], "documents": [2, 1]})
+    graph = build_graph(rows, before)
+    assert graph.nodes["russia"] == {"label": "Russia", "type": "state", "mentions": 5, "documents": 2}
+    after = before.assign(country=["RUS", None], sector=["GOV", float("nan")], wikidata=["Q159", ""],
+                          roles=[["member: UN Security Council", "nuclear power"], None])
+    graph = build_graph(rows, after)
+    assert graph.nodes["russia"] == {"label": "Russia", "type": "state", "mentions": 5, "documents": 2, "country": "RUS",
+                                     "sector": "GOV", "wikidata": "Q159", "roles": "member: UN Security Council; nuclear power"}
+    assert graph.nodes["north-korea"] == {"label": "North Korea", "type": "state", "mentions": 3, "documents": 1}
+    assert graph.nodes["united-nations"] == {"label": "United Nations", "type": "igo"}  # not in the actors table
+
+
+NAME = 'Kim <&> "Jong" \'Un\'\x00\x07\x1b \u0416\u0443\u043a\u043e\u0432 \ubd81\ud55c \u0627\u0644\u0639\u0631\u0628\u064a\u0629 \U0001f30d\r\nend\ttab'
+CLEAN = 'Kim <&> "Jong" \'Un\' \u0416\u0443\u043a\u043e\u0432 \ubd81\ud55c \u0627\u0644\u0639\u0631\u0628\u064a\u0629 \U0001f30d\nend\ttab'
+
+
+def test_graphml_keeps_any_name_xml_can_hold(tmp_path):
+    graph = build_graph(frame(dated("d1", "2017-10-03", source=NAME, action=NAME)))
+    with pytest.warns(UserWarning, match=r"^W011 9 control character\(s\) removed"):
+        back = read_graph(write_graphml(graph, tmp_path / "g.graphml"))
+    assert back.nodes["russia"]["label"] == CLEAN
+    assert back.edges["russia", "north-korea", "TRADE"]["action"] == CLEAN
+
+
+def test_gexf_plays_the_story_on_a_timeline(tmp_path):
+    rows = frame(dated("d1", "2017-10-05"), dated("d2", "2017-10-03"),
+                 dated("d3", None, relation="SANCTION", source="United Nations", source_id="united-nations", source_type="igo"))
+    graph = build_graph(rows)
+    with pytest.warns(UserWarning, match=r"^W010 1 edge\(s\) rest only on documents without a usable date"):
+        path = write_gexf(graph, tmp_path / "g.gexf")
+    xml = path.read_text(encoding="utf-8")
+    assert 'mode="dynamic"' in xml and 'timeformat="date"' in xml
+    assert 'label="trade: oil exports" weight="2" start="2017-10-03" end="2017-10-05"' in xml
+    assert '<node id="russia" label="Russia" start="2017-10-03">' in xml
+    assert '<node id="united-nations" label="United Nations">' in xml  # undated: present throughout
+    assert "lastmodifieddate" not in xml
+    plain = nx.read_gexf(path)  # what Gephi and networkx see
+    assert plain.nodes["russia"]["start"] == "2017-10-03"
+    back = read_gexf(path)
+    assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
+    assert list(back.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
+
+
+def test_gexf_round_trip_of_hard_names_and_byte_identical_output(tmp_path):
+    graph = build_graph(frame(dated("d1", "2017-10-03", source=NAME, action=NAME), dated("d2", "2017-10-04")))
+    with pytest.warns(UserWarning, match="^W011"):
+        first = write_gexf(graph, tmp_path / "a.gexf").read_bytes()
+        second = write_gexf(graph, tmp_path / "b.gexf").read_bytes()
+    assert first == second
+    back = read_gexf(tmp_path / "a.gexf")
+    assert back.nodes["russia"]["label"] == CLEAN
+    assert back.edges["russia", "north-korea", "TRADE"]["action"] == CLEAN
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.gexf", "b.gexf"]  # no temporary files left
+
+
+@pytest.mark.filterwarnings("ignore:W010")
+def test_writers_report_unwritable_paths(tmp_path):
+    graph = build_graph(frame(relation()))
+    for write in (write_graphml, write_gexf):
+        with pytest.raises(GeoextractError, match="^E023 cannot write graph file .*missing"):
+            write(graph, tmp_path / "missing" / "g.xml")

@@ -2,33 +2,54 @@
 
 Built with pandas group-bys from the same relation table the CSV holds, then written as
 GraphML with scalar attributes only and named keys (`label`, `weight`), which Gephi reads as
-the node label and the edge weight. `read_graph` gives back the same MultiDiGraph.
+the node label and the edge weight, or as GEXF with a timeline (`write_gexf`). `read_graph`
+gives back the same MultiDiGraph.
+
+Both writers make text XML 1.0 can hold: control characters other than tab and newline are
+removed (W011) and a carriage return becomes a newline, as an XML reader would make it anyway.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import re
+import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
+import numpy as np
 import pandas as pd
+from networkx.readwrite.gexf import GEXFReader, GEXFWriter
 from networkx.readwrite.graphml import GraphMLWriter
 
-from .errors import Errors, GeoextractError
+from .errors import Errors, GeoextractError, Warnings
 from .records import RelationType
+from .stories import distinct, iso_dates, parse_dates
+
+NODE_ATTRIBUTES = ("country", "sector", "wikidata", "roles")  # taken from the actors table when it has them
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def build_graph(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, min_weight: int = 1,
-                relation_types: Iterable[str] | None = None, min_confidence: float = 0.0) -> nx.MultiDiGraph:
+                relation_types: Iterable[str] | None = None, min_confidence: float = 0.0,
+                stories: pd.DataFrame | None = None) -> nx.MultiDiGraph:
     """Aggregate relation rows into an actor graph.
+
+    Edges carry relation, weight (rows), documents, independent_sources (distinct stories
+    among those documents), confidence (mean), action (the most frequent), label and, when
+    their documents are dated, first_date and last_date (ISO dates). Nodes carry label, type,
+    first_date, the actors table's mentions and documents, and its country, sector, wikidata
+    and roles where present.
 
     Args:
         relations: a relation table (`table.load_relations`).
-        actors: the actors table, for node counts; nodes get relation counts without it.
+        actors: the actors table, for node counts and attributes.
         min_weight: drop edges supported by fewer rows.
         relation_types: keep only these relation types.
         min_confidence: ignore rows below this confidence.
+        stories: `stories.group_stories` output; without it every document is its own story.
     """
     frame = relations
     if relation_types:
@@ -42,42 +63,86 @@ def build_graph(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, 
     graph = nx.MultiDiGraph()
     if frame.empty:
         return graph
-    frame = frame.assign(relation=frame["relation"].astype(str))
-    keys = ["source_id", "relation", "target_id"]
-    edges = frame.groupby(keys, sort=True, observed=True).agg(
-        source=("source", "first"), target=("target", "first"),
-        weight=("doc_id", "size"), documents=("doc_id", "nunique"),
-        confidence=("confidence", "mean"),
-    ).reset_index()
-    actions = (frame.groupby(keys + ["action"], sort=True, observed=True).size()
-               .reset_index(name="n").sort_values(keys + ["n", "action"], ascending=[True] * 3 + [False, True])
-               .drop_duplicates(keys))
-    edges = edges.merge(actions[keys + ["action"]], on=keys, how="left")
+    # Group on integer codes (sorted like the ids), never on the strings themselves.
+    doc, docs = pd.factorize(frame["doc_id"].astype(str))
+    firsts = np.flatnonzero(doc > np.maximum.accumulate(np.r_[-1, doc[:-1]]))  # each document's first row
+    doc_dates = parse_dates(frame["doc_date"].iloc[firsts]) if "doc_date" in frame else pd.Series(pd.NaT, index=range(len(docs)))
+    story = np.arange(len(docs))
+    if stories is not None:
+        story_ids = pd.Series(docs).map(stories.drop_duplicates("doc_id").set_index("doc_id")["story_id"].astype(str))
+        story = pd.factorize(story_ids.fillna(pd.Series(docs)))[0]
+    actor, actor_ids = pd.factorize(pd.concat([frame["source_id"], frame["target_id"]], ignore_index=True), sort=True)
+    relation, relation_names = pd.factorize(frame["relation"].astype(str), sort=True)
+    action, action_names = pd.factorize(frame["action"].astype("string").fillna(""), sort=True)
+    n = len(frame)
+    rows = pd.DataFrame({"source": actor[:n], "relation": relation, "target": actor[n:], "action": action,
+                         "doc": doc, "story": story[doc], "date": doc_dates.dt.tz_localize(None).to_numpy()[doc],
+                         "confidence": frame["confidence"].to_numpy(dtype=float)})
+    keys = ["source", "relation", "target"]
+    edges = rows.groupby(keys, sort=True).agg(
+        weight=("doc", "size"), documents=("doc", "nunique"), independent_sources=("story", "nunique"),
+        confidence=("confidence", "mean"), first_date=("date", "min"), last_date=("date", "max"))
+    action_names = np.append(np.asarray(action_names, dtype=object), "")  # code -1, an edge without one: ""
+    named = rows[action_names[action] != ""]
+    counts = named.groupby([*keys, "action"], sort=True).size().rename("n").reset_index()
+    # the most frequent action of each edge; on a tie, the first alphabetically
+    counts = counts.sort_values([*keys, "n", "action"], ascending=[True, True, True, False, True]).drop_duplicates(keys)
+    edges = edges.join(counts.set_index(keys)["action"]).reset_index()
     edges = edges[edges["weight"] >= min_weight]
+    edges = edges.assign(source_id=np.asarray(actor_ids, dtype=object)[edges["source"]],
+                         target_id=np.asarray(actor_ids, dtype=object)[edges["target"]],
+                         relation=np.asarray(relation_names, dtype=object)[edges["relation"]],
+                         action=action_names[edges["action"].fillna(-1).astype(int)])
 
-    ends = pd.concat([
-        frame[["source_id", "source", "source_type"]].set_axis(["actor_id", "name", "type"], axis=1),
-        frame[["target_id", "target", "target_type"]].set_axis(["actor_id", "name", "type"], axis=1),
-    ])
-    nodes = ends.drop_duplicates("actor_id").set_index("actor_id")
-    used = set(edges["source_id"]) | set(edges["target_id"])
-    counts = actors.set_index("actor_id") if actors is not None and not actors.empty else None
-    for actor_id in sorted(used):
-        row = nodes.loc[actor_id]
-        attrs = {"label": str(row["name"]), "type": str(row["type"])}
-        if counts is not None and actor_id in counts.index:
-            attrs["mentions"] = int(counts.at[actor_id, "mentions"])
-            attrs["documents"] = int(counts.at[actor_id, "documents"])
-        graph.add_node(actor_id, **attrs)
-    for edge in edges.itertuples(index=False):
-        graph.add_edge(
-            edge.source_id, edge.target_id, key=edge.relation,
-            relation=edge.relation, weight=int(edge.weight), documents=int(edge.documents),
-            confidence=round(float(edge.confidence), 3),
-            action=str(edge.action) if isinstance(edge.action, str) else "",
-            label=f"{edge.relation.lower()}: {edge.action}" if isinstance(edge.action, str) and edge.action else edge.relation.lower(),
-        )
+    used = distinct(np.concatenate([edges["source"].to_numpy(), edges["target"].to_numpy()]))
+    ends = pd.DataFrame({"actor": actor, "row": np.arange(2 * n), "date": np.tile(rows["date"].to_numpy(), 2)})
+    ends = ends[np.isin(actor, used)].groupby("actor", sort=True).agg(row=("row", "first"), first_date=("date", "min"))
+    names = pd.concat([frame["source"], frame["target"]], ignore_index=True).iloc[ends["row"]]
+    types = pd.concat([frame["source_type"], frame["target_type"]], ignore_index=True).iloc[ends["row"]]
+    nodes = pd.DataFrame({"label": names.to_numpy(dtype=object), "type": types.to_numpy(dtype=object),
+                          "first_date": ends["first_date"].to_numpy()},
+                         index=pd.Index(np.asarray(actor_ids, dtype=object)[ends.index], name="actor_id"))
+    if actors is not None and not actors.empty:
+        extra = [c for c in ("mentions", "documents", *NODE_ATTRIBUTES) if c in actors.columns]
+        nodes = nodes.join(actors.drop_duplicates("actor_id").set_index("actor_id")[extra])
+    graph.add_nodes_from(zip(nodes.index.tolist(), _node_attributes(nodes)))
+    ends = [edges[name].to_numpy(dtype=object).tolist() for name in ("source_id", "target_id", "relation")]
+    graph.add_edges_from(zip(*ends, _edge_attributes(edges)))
     return graph
+
+
+def _node_attributes(nodes: pd.DataFrame) -> list[dict[str, object]]:
+    """One attribute dict per node: scalars only, nothing missing."""
+    columns = {"label": nodes["label"].astype(str), "type": nodes["type"].astype(str),
+               "first_date": iso_dates(nodes["first_date"])}
+    for name in ("mentions", "documents"):
+        if name in nodes:
+            columns[name] = pd.to_numeric(nodes[name], errors="coerce").astype("Int64")
+    for name in NODE_ATTRIBUTES:
+        if name in nodes:  # roles read from JSON are lists; CSV gives "; "-joined text
+            values = nodes[name].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v)
+            columns[name] = values.astype("string").replace("", pd.NA)
+    return _records(columns)
+
+
+def _edge_attributes(edges: pd.DataFrame) -> list[dict[str, object]]:
+    """One attribute dict per edge: scalars only, nothing missing."""
+    relation = edges["relation"].astype(str)
+    action = edges["action"].fillna("").astype(str)
+    columns = {
+        "relation": relation, "weight": edges["weight"].astype(int), "documents": edges["documents"].astype(int),
+        "independent_sources": edges["independent_sources"].astype(int), "confidence": edges["confidence"].round(3),
+        "action": action, "label": relation.str.lower().where(action == "", relation.str.lower() + ": " + action),
+        "first_date": iso_dates(edges["first_date"]), "last_date": iso_dates(edges["last_date"]),
+    }
+    return _records(columns)
+
+
+def _records(columns: dict[str, pd.Series]) -> list[dict[str, object]]:
+    """Row dicts of Python scalars from columns, leaving out missing values (GraphML cannot hold None)."""
+    names = list(columns)
+    values = [column.to_numpy(dtype=object, na_value=None).tolist() for column in columns.values()]
+    return [{name: value for name, value in zip(names, row) if value is not None} for row in zip(*values)]
 
 
 class _NamedKeyWriter(GraphMLWriter):
@@ -108,14 +173,83 @@ class _NamedKeyWriter(GraphMLWriter):
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
-    """Write GraphML atomically (temporary file, then rename)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Write GraphML atomically (temporary file, then rename).
+
+    Raises:
+        GeoextractError: E023 when the file cannot be written.
+    """
     writer = _NamedKeyWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph_element(graph)
-    writer.dump(str(tmp))
-    os.replace(tmp, path)
+    writer.add_graph_element(_xml_safe(graph))
+    return _replace(Path(path), writer.dump)
+
+
+def write_gexf(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """Write GEXF 1.2 for Gephi with a timeline, atomically and byte-for-byte reproducibly.
+
+    The graph is dynamic with date time format: an edge lives from the earliest to the latest
+    date of the documents behind it (its first_date/last_date), a node from the first date it
+    appears on. What rests only on undated documents gets no interval, which Gephi reads as
+    present throughout the timeline (W010). No modification date is written.
+
+    Raises:
+        GeoextractError: E023 when the file cannot be written.
+    """
+    safe, timeline = _xml_safe(graph), nx.MultiDiGraph()
+    for node, data in safe.nodes(data=True):
+        attrs = dict(data)
+        if "first_date" in attrs:
+            attrs["start"] = attrs.pop("first_date")
+        timeline.add_node(node, **attrs)
+    undated = 0
+    for source, target, key, data in safe.edges(keys=True, data=True):
+        attrs = dict(data)
+        if "first_date" in attrs:
+            attrs["start"], attrs["end"] = attrs.pop("first_date"), attrs.pop("last_date")
+        else:
+            undated += 1
+        timeline.add_edge(source, target, key=key, **attrs)
+    if undated:
+        warnings.warn(Warnings.W010.format(count=undated), stacklevel=2)
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True)
+    writer.add_graph(timeline)
+    writer.graph_element.set("mode", "dynamic")  # also when nothing is dated, so Gephi always offers the timeline
+    writer.graph_element.set("timeformat", "date")
+    writer.xml.find("meta").attrib.pop("lastmodifieddate", None)  # a date inside would make every run's file differ
+    return _replace(Path(path), writer.write)
+
+
+def _replace(path: Path, dump: Callable[[BinaryIO], None]) -> Path:
+    """Write through `dump` into a temporary file beside `path`, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            dump(handle)
+        os.replace(tmp, path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise GeoextractError(Errors.E023, path=path, reason=error.strerror or str(error)) from None
     return path
+
+
+def _xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose text XML 1.0 can hold and a reader gives back unchanged."""
+    removed = 0
+
+    def clean(value):
+        nonlocal removed
+        if not isinstance(value, str):
+            return value
+        value, count = _NOT_XML.subn("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        removed += count
+        return value
+
+    safe = nx.MultiDiGraph(**{clean(k): clean(v) for k, v in graph.graph.items()})
+    safe.add_nodes_from((clean(n), {k: clean(v) for k, v in d.items()}) for n, d in graph.nodes(data=True))
+    safe.add_edges_from((clean(u), clean(v), clean(k), {a: clean(b) for a, b in d.items()})
+                        for u, v, k, d in graph.edges(keys=True, data=True))
+    if removed:
+        warnings.warn(Warnings.W011.format(count=removed), stacklevel=3)
+    return safe
 
 
 def read_graph(path: str | Path) -> nx.MultiDiGraph:
@@ -124,4 +258,32 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
     for key in ("node_default", "edge_default"):  # the reader adds these, empty, to every graph
         if not graph.graph.get(key):
             graph.graph.pop(key, None)
+    return graph
+
+
+class _MultiGEXFReader(GEXFReader):
+    """networkx's GEXF reader, always giving a multigraph (it drops the keys when no pair has two edges)."""
+
+    def add_edge(self, G, edge_element, edge_attr):
+        super().add_edge(G, edge_element, edge_attr)
+        self.simple_graph = False
+
+
+def read_gexf(path: str | Path) -> nx.MultiDiGraph:
+    """Read a GEXF file written by `write_gexf` back into the MultiDiGraph `build_graph` made."""
+    with open(path, "rb") as handle:
+        read = _MultiGEXFReader(node_type=None)(handle)
+    graph = nx.MultiDiGraph()
+    for node, data in read.nodes(data=True):
+        attrs = dict(data)
+        if "start" in attrs:
+            attrs["first_date"] = attrs.pop("start")
+        graph.add_node(node, **attrs)
+    for source, target, key, data in read.edges(keys=True, data=True):
+        attrs = {k: v for k, v in data.items() if k != "id"}  # the GEXF edge id, a counter
+        if "start" in attrs:
+            attrs["first_date"], attrs["last_date"] = attrs.pop("start"), attrs.pop("end")
+        if isinstance(attrs.get("weight"), float) and attrs["weight"].is_integer():  # GEXF keeps weights as doubles
+            attrs["weight"] = int(attrs["weight"])
+        graph.add_edge(source, target, key=key, **attrs)
     return graph
