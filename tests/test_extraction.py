@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, SHARED, read_jsonl
-from geoextract import extraction, load_relations
+from geoextract import load_relations, processing
 from geoextract.extraction import extract, split_text
 from geoextract.graph import read_graph
+from geoextract.extraction import SAMPLE
 from geoextract.records import RelationType
 
 REQUIRED = ("doc_id, sent_index, source, source_type, relation, target, target_type, action, action_category, "
@@ -54,7 +55,7 @@ def test_sample_run_writes_every_output(sample_run):
 @pytest.mark.model
 def test_offsets_point_into_the_document_text(sample_run):
     out, _ = sample_run
-    texts = {d["id"]: d for d in read_jsonl(extraction.SAMPLE)}
+    texts = {d["id"]: d for d in read_jsonl(SAMPLE)}
     frame = load_relations(out / "relations.csv")
     for row in frame.itertuples():
         text = texts[row.doc_id]["text"]
@@ -115,7 +116,7 @@ def test_two_processes_give_the_same_table(tmp_path, sample_run):
 
 @pytest.mark.model
 def test_long_document_is_processed_whole(tmp_path, monkeypatch):
-    monkeypatch.setattr(extraction, "MAX_CHARS", 2000)
+    monkeypatch.setattr(processing, "MAX_CHARS", 2000)
     sentence = "Russia backed North Korea at the United Nations. "
     text = (sentence * 20 + "\n\n") * 6
     (tmp_path / "long.txt").write_text(text + "Japan urged China to stop.")
@@ -167,3 +168,81 @@ def test_seed_articles_key_facts(tmp_path):
     assert {31_400_000.0, 8.0} <= set(trade["quantity_value"].dropna()) | set(
         frame[frame["source"] == "Russia"]["quantity_value"].dropna())
     assert (frame["attributed_to"] == "Sputnik").any()
+
+
+OUTPUTS = ("relations.csv", "relations.parquet", "mentions.csv", "quantities.csv", "actors.csv", "documents.csv",
+           "review.csv", "graph.graphml")
+
+
+def _same_outputs(a, b, names=OUTPUTS):
+    return [name for name in names if (a / name).exists() and (a / name).read_bytes() != (b / name).read_bytes()]
+
+
+def _corpus(path, n):
+    """n distinct documents made from the sample articles (the last sentence numbers them)."""
+    articles = read_jsonl(SAMPLE)
+    with open(path, "w", encoding="utf-8") as stream:
+        for i in range(n):
+            article = articles[i % len(articles)]
+            stream.write(json.dumps({**article, "id": f"{article['id']}-{i}",
+                                     "text": f"{article['text']}\n\nThis is copy number {i}."}) + "\n")
+    return path
+
+
+@pytest.mark.model
+def test_two_runs_give_byte_identical_outputs(tmp_path, sample_run):
+    out, _ = sample_run
+    extract(None, tmp_path, formats=("csv", "parquet"))
+    assert _same_outputs(out, tmp_path) == []
+
+
+@pytest.mark.model
+def test_cache_reuses_results_and_a_changed_rule_file_misses(tmp_path, sample_run):
+    out, _ = sample_run
+    first = extract(None, tmp_path / "a", cache=tmp_path / "cache", formats=("csv", "parquet"))
+    second = extract(None, tmp_path / "b", cache=tmp_path / "cache", formats=("csv", "parquet"))
+    assert (first.cache_hits, second.cache_hits) == (0, 6)
+    assert second.settings["pipeline"] is None  # every document came from the cache: the model never loaded
+    assert _same_outputs(out, tmp_path / "a") == [] and _same_outputs(out, tmp_path / "b") == []
+    patterns = (ROOT / "pipeline" / "relations.jsonl").read_text().splitlines()
+    (tmp_path / "fewer.jsonl").write_text("\n".join(patterns[:-1]) + "\n")
+    third = extract(None, tmp_path / "c", cache=tmp_path / "cache", relations=tmp_path / "fewer.jsonl")
+    assert third.cache_hits == 0
+
+
+@pytest.mark.model
+def test_a_killed_run_keeps_previous_outputs_and_resume_finishes_it(tmp_path):
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    corpus = _corpus(tmp_path / "corpus.jsonl", 120)
+    out = tmp_path / "out"
+    extract([_corpus(tmp_path / "small.jsonl", 2)], out)
+    previous = (out / "relations.csv").read_bytes()
+    command = [sys.executable, "-m", "geoextract", "extract", str(corpus), "--out", str(out), "--batch-size", "2", "-q"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE)
+    journal = out / ".geoextract" / "journal.sqlite"
+    deadline = time.monotonic() + 120
+    done = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        if journal.exists():
+            try:
+                with sqlite3.connect(journal) as db:
+                    done = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+            except sqlite3.OperationalError:  # table not created yet
+                continue
+            if done >= 4:
+                break
+    assert process.poll() is None, "the run ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert (out / "relations.csv").read_bytes() == previous  # the old table, whole
+    resumed = extract([corpus], out, resume=True)
+    assert 4 <= resumed.resumed < 120 and resumed.documents == 120
+    assert not journal.exists()  # removed once the run completed
+    extract([corpus], tmp_path / "straight")
+    assert _same_outputs(out, tmp_path / "straight") == []

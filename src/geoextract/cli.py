@@ -31,6 +31,11 @@ class Format(str, Enum):
     both = "both"
 
 
+class EngineName(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 def _fail(error: GeoextractError) -> None:
     typer.echo(f"error: {error}", err=True)
     raise typer.Exit(error.exit_code)
@@ -39,8 +44,8 @@ def _fail(error: GeoextractError) -> None:
 @app.command()
 def extract(
     inputs: Annotated[Optional[list[str]], typer.Argument(
-        help="Articles: .txt files, folders (searched recursively for .txt and .jsonl), .jsonl files "
-             "(id, text, optional title/date/source/url), or - for JSONL on stdin. "
+        help="Articles: .txt or .html/.htm files, folders (searched recursively for .txt, .html/.htm and .jsonl), "
+             ".jsonl files (id, text, optional title/date/source/url), or - for JSONL on stdin. "
              "None: the bundled sample corpus.", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("outputs"),
     model: Annotated[Optional[str], typer.Option(help="spaCy pipeline name or path [default: en_core_web_sm, "
@@ -54,6 +59,16 @@ def extract(
                                                   help="Do not write relations below this confidence.")] = 0.0,
     review_below: Annotated[float, typer.Option("--review-below", min=0.0, max=1.0,
                                                 help="Also list relations below this confidence in review.csv.")] = 0.5,
+    cache: Annotated[Optional[Path], typer.Option(help="Keep each document's result in this folder and reuse it "
+                                                       "when the text, model and rules are unchanged.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run into the same --out: "
+                                                          "documents it finished are not processed again.")] = False,
+    engine: Annotated[EngineName, typer.Option(
+        help="Where to run: this machine, or a Dask cluster (pip install \"geoextract\\[dask]\"; --batch-size "
+             "documents per partition, --n-process workers of a local cluster).")] = EngineName.local,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786 (default: start a local cluster).",
+        show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Extract typed relations, actors and quantities; write tables, graph.graphml and run.json."""
@@ -66,6 +81,7 @@ def extract(
             summary = run_extract(
                 inputs, out, model=model, n_process=n_process, batch_size=batch_size, formats=formats,
                 actors=actors, relations=relations, min_confidence=min_confidence, review_below=review_below, progress=tick,
+                cache=cache, resume=resume, engine=engine.value, scheduler=scheduler,
                 on_skip=lambda skipped: typer.echo(f"warning: {skipped.message()}", err=True),
             )
         except GeoextractError as error:
@@ -166,19 +182,39 @@ def evaluate(
 
 
 @app.command()
+def report(
+    out_dir: Annotated[Path, typer.Argument(help="Output folder of geoextract extract.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="HTML file to write [default: OUT_DIR/report.html].",
+                                                show_default=False)] = None,
+    max_documents: Annotated[int, typer.Option("--max-documents", min=0,
+                                               help="Show the text of at most this many documents.")] = 50,
+) -> None:
+    """Write one self-contained HTML page: run facts, actor graph, filterable relations, marked texts."""
+    from .report import write_report
+
+    try:
+        path = write_report(out_dir, out, max_documents=max_documents)
+    except GeoextractError as error:
+        _fail(error)
+    typer.echo(f"report written to {path}", err=True)
+
+
+@app.command()
 def validate(
     actors: Annotated[Optional[Path], typer.Option(help="Actor gazetteer JSONL [default: bundled].")] = None,
     relations: Annotated[Optional[Path], typer.Option(help="Relation patterns JSONL [default: bundled].")] = None,
 ) -> None:
-    """Check rule files and list every problem at once."""
+    """Check rule files (actors, relations, boilerplate lines) and list every problem at once."""
+    from .documents import boilerplate_pattern
     from .rules import load_actors, load_relation_patterns
 
     try:
         n_actors = len(load_actors(actors))
         n_patterns = len(load_relation_patterns(relations))
+        boilerplate_pattern()
     except GeoextractError as error:
         _fail(error)
-    typer.echo(f"ok: {n_actors} actors, {n_patterns} relation patterns")
+    typer.echo(f"ok: {n_actors} actors, {n_patterns} relation patterns, boilerplate lines ok")
 
 
 class _progress:

@@ -73,6 +73,7 @@ class Document:
     source: str | None = None
     url: str | None = None
     path: str | None = None
+    line: int | None = None  # the line of a JSONL input that held it
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -125,6 +126,11 @@ class Relation:
     target: str
     target_id: str
     target_type: str
+    # ISO 3166 alpha-3 country and sector (GOV, MIL, ELI...) of each end on the document's date
+    source_country: str | None = None
+    source_sector: str | None = None
+    target_country: str | None = None
+    target_sector: str | None = None
     action: str
     action_category: ActionCategory
     quantity_text: str | None
@@ -169,6 +175,25 @@ class Relation:
             value = getattr(self, f.name)
             row[f.name] = value.value if isinstance(value, Enum) else value
         return row
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DocumentRow:
+    """One processed document in documents.csv: its metadata and what was found in it."""
+
+    doc_id: str
+    title: str | None
+    date: str | None
+    source: str | None
+    url: str | None
+    path: str | None
+    chars: int
+    words: int
+    parts: int
+    sentences: int
+    mentions: int
+    relations: int
+    quantities: int
 
 
 def columns(record_type: type) -> list[str]:

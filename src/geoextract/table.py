@@ -2,6 +2,12 @@
 
 Writers put rows into a temporary file beside the target and rename it into place when the
 run completes, so an interrupted run never leaves a half-written table under the final name.
+
+CSV files are opened in spreadsheets, which run a cell that starts with `=`, `+`, `-`, `@`,
+a tab or a carriage return as a formula. Text cells that start so (or with the apostrophe we
+use) get one leading apostrophe, the usual neutralisation; `load_table` removes it again.
+Parquet keeps the raw text. Rows end in CRLF, as RFC 4180 says, which also makes the csv
+module quote a cell holding a lone carriage return instead of splitting the row there.
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import Errors, GeoextractError
-from .records import Mention, Quantity, Relation, RelationType
+from .records import DocumentRow, Mention, Quantity, Relation, RelationType
 
 FORMATS = ("csv", "parquet")
-ACTOR_COLUMNS = ["actor_id", "name", "type", "label", "aliases", "mentions", "documents"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+ACTOR_COLUMNS = ["actor_id", "name", "type", "label", "country", "sector", "wikidata", "roles", "aliases",
+                 "mentions", "documents", "first_date", "last_date"]
 
 
 def arrow_schema(record_type: type) -> pa.Schema:
@@ -46,9 +54,15 @@ SCHEMAS = {
     "review": arrow_schema(Relation),  # relations below the review threshold, for a person to check
     "mentions": arrow_schema(Mention),
     "quantities": arrow_schema(Quantity),
-    "actors": pa.schema([("actor_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
-                         ("label", pa.string()), ("aliases", pa.string()), ("mentions", pa.int64()),
-                         ("documents", pa.int64())]),
+    "documents": arrow_schema(DocumentRow),
+    "stories": pa.schema([("doc_id", pa.string()), ("story_id", pa.string()), ("story_size", pa.int64()),
+                          ("similarity", pa.float64())]),
+    "claims": pa.schema([(name, pa.string()) for name in ("source", "relation", "target", "action", "polarity",
+                                                          "source_id", "target_id")]
+                        + [("documents", pa.int64()), ("doc_ids", pa.string()), ("independent_sources", pa.int64()),
+                           ("earliest_date", pa.string()), ("first_source", pa.string()),
+                           ("mean_confidence", pa.float64()), ("max_confidence", pa.float64()), ("rows", pa.int64())]),
+    "actors": pa.schema([(c, pa.int64() if c in ("mentions", "documents") else pa.string()) for c in ACTOR_COLUMNS]),
 }
 
 
@@ -58,6 +72,8 @@ class TableWriter:
     def __init__(self, out_dir: Path, name: str, formats: tuple[str, ...] = ("csv",), batch_rows: int = 5000) -> None:
         self.schema = SCHEMAS[name]
         self.columns = self.schema.names
+        # An int in a float column is written as a float (24.0), as Parquet stores it.
+        self._floats = {f.name for f in self.schema if f.type == pa.float64()}
         self.paths = {fmt: out_dir / f"{name}.{fmt}" for fmt in formats}
         self.tmp = {fmt: path.with_name(f".{path.name}.tmp") for fmt, path in self.paths.items()}
         self.rows = 0
@@ -67,7 +83,7 @@ class TableWriter:
         self._parquet = None
         if "csv" in formats:
             self._csv_file = open(self.tmp["csv"], "w", encoding="utf-8", newline="")
-            self._csv = csv.DictWriter(self._csv_file, fieldnames=self.columns, lineterminator="\n",
+            self._csv = csv.DictWriter(self._csv_file, fieldnames=self.columns, lineterminator="\r\n",
                                        extrasaction="ignore")
             self._csv.writeheader()
         if "parquet" in formats:
@@ -76,7 +92,8 @@ class TableWriter:
     def write(self, row: dict[str, Any]) -> None:
         self.rows += 1
         if self._csv is not None:
-            self._csv.writerow({k: ("" if v is None else v) for k, v in row.items()})
+            self._csv.writerow({k: csv_cell(float(v) if k in self._floats and isinstance(v, int) else v)
+                                for k, v in row.items()})
         if self._parquet is not None:
             self._batch.append(row)
             if len(self._batch) >= self._batch_rows:
@@ -114,7 +131,11 @@ def write_frame(frame: pd.DataFrame, out_dir: Path, name: str, formats: tuple[st
         path = out_dir / f"{name}.{fmt}"
         tmp = path.with_name(f".{path.name}.tmp")
         if fmt == "csv":
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+            safe = frame.copy()
+            for column in safe.columns:
+                if not pd.api.types.is_numeric_dtype(safe[column]):
+                    safe[column] = safe[column].map(csv_cell)
+            safe.to_csv(tmp, index=False, lineterminator="\r\n")
         else:
             pq.write_table(pa.Table.from_pandas(frame, schema=SCHEMAS.get(name), preserve_index=False), tmp)
         os.replace(tmp, path)
@@ -122,20 +143,44 @@ def write_frame(frame: pd.DataFrame, out_dir: Path, name: str, formats: tuple[st
     return written
 
 
-def load_table(path: str | Path, name: str) -> pd.DataFrame:
-    """Read a table written by geoextract with its types (nullable ints, strings)."""
+def csv_cell(value: Any) -> Any:
+    """A value as written to CSV: None empty, text that a spreadsheet would run neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _restore_cell(value: Any) -> Any:
+    return value[1:] if isinstance(value, str) and value.startswith("'") and len(value) > 1 and value[1] in "=+-@\t\r'" else value
+
+
+def load_table(path: str | Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read a table written by geoextract with its types (nullable ints, strings).
+
+    Args:
+        columns: read only these columns (those the file lacks are left out).
+    """
     path = Path(path)
     if not path.exists():
         raise GeoextractError(Errors.E010, path=path, reason="no such file")
     schema = SCHEMAS[name]
     try:
         if path.suffix == ".parquet":
-            frame = pq.read_table(path).to_pandas()
+            present = pq.read_schema(path).names
+            wanted = [c for c in columns if c in present] if columns else None
+            frame = pq.read_table(path, columns=wanted).to_pandas()
         else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+            usecols = (lambda c: c in columns) if columns else None
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], usecols=usecols)
+            for column in frame.columns:
+                if frame[column].str.startswith("'").any():
+                    frame[column] = frame[column].map(_restore_cell)
     except (OSError, ValueError, pa.ArrowInvalid) as error:
         raise GeoextractError(Errors.E010, path=path, reason=str(error).splitlines()[0][:200]) from None
-    missing = [c for c in schema.names if c not in frame.columns and not _optional(name, c)]
+    needed = [c for c in schema.names if not columns or c in columns]
+    missing = [c for c in needed if c not in frame.columns and not _optional(name, c)]
     if missing:
         raise GeoextractError(Errors.E011, path=path, columns=", ".join(missing))
     dtypes = {c: t for c, t in _pandas_dtypes(schema).items() if c in frame.columns}
@@ -147,16 +192,25 @@ def load_table(path: str | Path, name: str) -> pd.DataFrame:
     return frame
 
 
+OPTIONAL = {  # columns added after the first release: tables written before them still load
+    "relations": ("source_country", "source_sector", "target_country", "target_sector"),
+    "actors": ("country", "sector", "wikidata", "roles", "first_date", "last_date"),
+}
+
+
 def _optional(name: str, column: str) -> bool:
-    return name == "relations" and (column.startswith("doc_") or column.startswith("quantity_"))
+    if name in ("relations", "review") and (column.startswith(("doc_", "quantity_"))):
+        return True
+    return column in OPTIONAL.get(name, ())
 
 
-def load_relations(path: str | Path) -> pd.DataFrame:
+def load_relations(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """The relation table (CSV or Parquet) as a typed DataFrame.
 
     `relation` is a categorical over the ontology's types; offsets are nullable integers;
     `confidence` and `quantity_value` are floats; text columns are pandas strings.
+    `columns` reads only those (aggregations need a few, and memory then stays small).
     """
-    frame = load_table(path, "relations")
+    frame = load_table(path, "relations", columns)
     frame["relation"] = pd.Categorical(frame["relation"], categories=[t.value for t in RelationType])
     return frame

@@ -1,0 +1,244 @@
+"""Running the pipeline over documents: in this process or in a pool of worker processes.
+
+Documents travel to the workers in small batches and come back as per-document results
+(`results.document_result`), in input order, with a bounded number of batches in flight, so
+memory does not grow with the corpus. Each worker loads the model once and runs with one
+BLAS/OpenMP thread: with several processes on few cores, more threads only fight.
+
+A `PipelineSpec` says everything that decides a result (model, rule files, ops); its
+`fingerprint()` keys the result cache, so a changed model or pattern file invalidates it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from .errors import Errors, GeoextractError
+from .records import Document
+from .results import document_result
+from .stories import minhash
+from .rules import pipeline_dir
+
+MAX_CHARS = 100_000  # longer documents are processed in parts, never truncated
+BATCH_CHARS = 400_000  # a batch closes at this many characters, whatever its number of documents
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker needs to build the pipeline; picklable.
+
+    `fast_ops` runs thinc's NumpyOps without blis: the same numbers (checked in the tests),
+    and faster on CPUs where blis falls back to its generic kernel (see bench/README.md).
+    """
+
+    model: str
+    actors: str | None = None
+    relations: str | None = None
+    fast_ops: bool = True
+
+    def load(self):
+        """The spaCy pipeline with geoextract's components, as `extract` runs it."""
+        from .pipeline import load_pipeline
+
+        from thinc.api import get_current_ops, use_ops
+
+        if self.fast_ops and type(get_current_ops()).__name__ == "NumpyOps":
+            with use_ops("numpy", use_blis=False):  # the models built here keep these ops
+                return load_pipeline(self.model, actors=self.actors, relations=self.relations)
+        return load_pipeline(self.model, actors=self.actors, relations=self.relations)
+
+    def fingerprint(self) -> str:
+        """A digest of everything that decides a result: code, model, rules and settings."""
+        digest = hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode())
+        digest.update(f"{MAX_CHARS}".encode())
+        package = Path(__file__).parent
+        for path in sorted(package.glob("*.py")) + sorted(pipeline_dir().glob("*")):
+            _update_file(digest, path)
+        for extra in (self.actors, self.relations):
+            if extra:
+                _update_file(digest, Path(extra))
+        digest.update(model_identity(self.model).encode())
+        return digest.hexdigest()
+
+
+def model_identity(model: str) -> str:
+    """An installed package's name and version, or a model folder's meta, config and files."""
+    path = Path(model)
+    if not path.exists():
+        try:
+            return f"{model}=={version(model)}"
+        except PackageNotFoundError:
+            try:
+                return f"{model}=={version(model.replace('_', '-'))}"
+            except PackageNotFoundError:
+                return model
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        stat = file.stat()
+        digest.update(f"{file.relative_to(path)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+        if file.name in ("meta.json", "config.cfg"):
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _update_file(digest: Any, path: Path) -> None:
+    if path.is_file():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+
+
+def split_text(text: str, max_chars: int | None = None) -> list[tuple[int, str]]:
+    """Cut a long text into parts of at most `max_chars` at paragraph, line or sentence ends.
+
+    Returns (offset, part) pairs that cover the whole text, in order.
+    """
+    max_chars = max_chars or MAX_CHARS
+    if len(text) <= max_chars:
+        return [(0, text)]
+    parts, start = [], 0
+    while start < len(text):
+        end = min(start + max_chars, len(text))
+        if end < len(text):
+            window = text[start:end]
+            for boundary in ("\n\n", "\n", ". ", " "):
+                cut = window.rfind(boundary)
+                if cut > max_chars // 2:
+                    end = start + cut + len(boundary)
+                    break
+        parts.append((start, text[start:end]))
+        start = end
+    return parts
+
+
+def process_documents(nlp: Any, texts: list[str], batch_size: int = 64) -> list[dict[str, Any]]:
+    """Run the pipeline over whole documents and return one result per text, in order.
+
+    A text that makes the pipeline fail gets `{"error": reason}` instead of a result, so one
+    bad document never costs the rest of its batch.
+    """
+    parts = [(index, offset, part) for index, text in enumerate(texts) for offset, part in split_text(text)]
+    longest = max((len(part) for _, _, part in parts), default=1)
+    per_batch = max(1, min(batch_size, BATCH_CHARS // max(longest, 1)))
+    collected: list[list[tuple[int, Any]]] = [[] for _ in texts]
+    try:
+        docs = nlp.pipe((part for _, _, part in parts), batch_size=per_batch)
+        for (index, offset, _), doc in zip(parts, docs):
+            collected[index].append((offset, doc))
+    except (ValueError, RuntimeError, MemoryError) as error:  # retry one document at a time
+        if len(texts) == 1:
+            return [{"error": f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"}]
+        return [result for text in texts for result in process_documents(nlp, [text], batch_size)]
+    return [{**document_result(doc_parts), "minhash": minhash(text).hex()} for doc_parts, text in zip(collected, texts)]
+
+
+class Engine:
+    """Processes batches of texts in order; `n_process` > 1 uses a pool of worker processes."""
+
+    def __init__(self, spec: PipelineSpec, n_process: int = 1, batch_size: int = 64) -> None:
+        self.spec = spec
+        self.n_process = n_process
+        self.batch_size = batch_size
+        self._nlp = None
+        self._pool: ProcessPoolExecutor | None = None
+        self.meta: dict[str, Any] = {}
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def submit(self, texts: list[str]) -> Future:
+        """Start processing one batch; the future's result is the batch's list of results."""
+        if self.n_process == 1:
+            future: Future = Future()
+            future.set_result(process_documents(self.nlp(), texts, self.batch_size))
+            return future
+        if self._pool is None:
+            _WORKER["nlp"] = self.nlp()  # checked here; forked workers share it instead of loading it again
+            _WORKER["batch_size"] = self.batch_size
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+            self._pool = ProcessPoolExecutor(self.n_process, mp_context=context, initializer=_init_worker,
+                                             initargs=(self.spec, self.batch_size))
+        return self._pool.submit(_work, texts)
+
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            self._nlp = self.spec.load()
+        return self._nlp
+
+    def model_meta(self) -> dict[str, Any]:
+        """The model's meta, from the loaded pipeline or, when it never had to load, its meta.json."""
+        if self._nlp is not None:
+            return {**self._nlp.meta, "pipeline": self._nlp.pipe_names}
+        from spacy.util import get_package_path, is_package, load_meta
+
+        path = get_package_path(self.spec.model) if is_package(self.spec.model) else Path(self.spec.model)
+        try:
+            meta = load_meta(path / "meta.json")
+        except (OSError, ValueError):
+            return {"name": self.spec.model}
+        return {**meta, "pipeline": None}  # not loaded: every document came from the cache or journal
+
+    def run(self, batches: Iterable[tuple[Any, list[str]]]) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
+        """Yield (context, results) for each (context, texts) batch, in order.
+
+        At most two batches per worker are in flight, so reading stays just ahead of the
+        workers and memory is bounded whatever the corpus size.
+        """
+        in_flight: deque[tuple[Any, Future | None]] = deque()
+        limit = 2 * self.n_process
+        try:
+            for context, texts in batches:
+                in_flight.append((context, self.submit(texts) if texts else None))
+                while len(in_flight) > limit or (in_flight and _ready(in_flight[0][1])):
+                    yield self._next(in_flight)
+            while in_flight:
+                yield self._next(in_flight)
+        except BrokenProcessPool:
+            raise GeoextractError(Errors.E032, exit_code=2) from None
+        finally:
+            for _, future in in_flight:
+                if future is not None:
+                    future.cancel()
+
+    @staticmethod
+    def _next(in_flight: deque[tuple[Any, Future | None]]) -> tuple[Any, list[dict[str, Any]]]:
+        context, future = in_flight.popleft()
+        return context, future.result() if future is not None else []
+
+
+def _ready(future: Future | None) -> bool:
+    return future is None or future.done()
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(spec: PipelineSpec, batch_size: int) -> None:
+    for var in THREAD_VARS:
+        os.environ[var] = "1"
+    if "nlp" not in _WORKER:  # a spawned worker; a forked one inherited the parent's pipeline
+        _WORKER["nlp"] = spec.load()
+    _WORKER["batch_size"] = batch_size
+
+
+def _work(texts: list[str]) -> list[dict[str, Any]]:
+    return process_documents(_WORKER["nlp"], texts, _WORKER["batch_size"])
