@@ -60,11 +60,18 @@ QUALIFIERS = [
     ("nearly", "about"), ("almost", "about"), ("about", "about"), ("around", "about"), ("roughly", "about"),
     ("approximately", "about"), ("some", "about"), ("an estimated", "about"), ("close to", "about"),
 ]
+QUALIFIER_WORDS = [(words.split(), len(words.split())) for words, _ in QUALIFIERS]
+MAX_QUALIFIER_WORDS = max(n for _, n in QUALIFIER_WORDS)
 UP_VERBS = {"increase", "rise", "grow", "jump", "climb", "surge", "soar", "expand", "boost", "gain", "double",
             "triple", "quadruple", "raise", "up"}
 DOWN_VERBS = {"fall", "drop", "decline", "decrease", "cut", "shrink", "slump", "plunge", "halve", "reduce",
               "slide", "sink", "lower", "down", "tumble"}
 _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
+
+
+def _joined_as_written(doc: Doc, start: int, end: int) -> bool:
+    """The words from start to end are separated by single spaces, as a qualifier is written."""
+    return all(doc[i].whitespace_ == " " for i in range(start, end - 1))
 
 
 @Language.factory(
@@ -88,8 +95,12 @@ class QuantityFinder:
         self.matcher.add("vague", [
             [{"LOWER": {"IN": ["tens", "hundreds"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["thousands", "millions"]}}],
             [{"LOWER": {"IN": ["dozens", "scores", "hundreds", "thousands", "millions", "billions"]}}, {"LOWER": "of"}],
-            [{"LOWER": {"IN": ["several", "a"]}}, {"LOWER": {"IN": ["few", "handful"]}, "OP": "?"},
+            [{"LOWER": "several"}, {"LOWER": {"IN": ["few", "handful"]}, "OP": "?"},
              {"POS": "ADJ", "OP": "*"}, {"POS": "NOUN", "DEP": {"IN": ["nsubj", "dobj", "pobj", "nsubjpass"]}}],
+            [{"LOWER": "a"}, {"LOWER": {"IN": ["few", "handful"]}},  # "a" alone is no amount
+             {"POS": "ADJ", "OP": "*"}, {"POS": "NOUN", "DEP": {"IN": ["nsubj", "dobj", "pobj", "nsubjpass"]}}],
+            [{"LOWER": "a"}, {"LOWER": {"IN": ["few", "handful"]}, "POS": "NOUN",  # "a handful of ..."
+                              "DEP": {"IN": ["nsubj", "dobj", "pobj", "nsubjpass"]}}],
         ])
         self.matcher.add("fraction", [
             [{"LOWER": "by"}, {"LOWER": {"IN": list(FRACTION_COUNTS)}}, {"LOWER": {"IN": list(FRACTIONS)}}],
@@ -134,9 +145,9 @@ class QuantityFinder:
     def _with_qualifier(span: Span) -> Span:
         """Widen a span to the left over a qualifier ("at least", "more than") it does not hold."""
         doc, start = span.doc, span.start
-        for words, _ in QUALIFIERS:
-            n = len(words.split())
-            if start - n >= 0 and doc[start - n:start].text.lower() == words:
+        before = [doc[i].lower_ for i in range(max(0, start - MAX_QUALIFIER_WORDS), start)]
+        for words, n in QUALIFIER_WORDS:
+            if len(before) >= n and before[len(before) - n:] == words and _joined_as_written(doc, start - n, start):
                 return Span(doc, start - n, span.end, label=span.label_)
         return span
 

@@ -24,9 +24,10 @@ from typing import Any
 
 import srsly
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher, Matcher
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
+from .matcher import TreeMatcher
 from .rules import load_relation_patterns, validate_relation_patterns
 
 SAY_VERBS = {"say", "tell", "report", "add", "claim", "state", "declare", "announce", "reveal", "write",
@@ -102,7 +103,7 @@ class RelationExtractor:
         self._build()
 
     def _build(self) -> None:
-        self.dep_matcher = DependencyMatcher(self.nlp.vocab)
+        self.dep_matcher = TreeMatcher(self.nlp.vocab)  # spaCy's DependencyMatcher, faster on our subset
         self.tok_matcher = Matcher(self.nlp.vocab)
         self.by_id = {}
         # Nouns that name an action ("sanctions", "trade") are never stand-ins for the actor
@@ -223,6 +224,7 @@ class _Context:
     def __init__(self, doc: Doc, actors_key: str, quantities_key: str, coreference: bool,
                  trigger_nouns: set[str] = frozenset()) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token: read it once
         self.trigger_nouns = trigger_nouns
         self.coreference = coreference
         self.mentions = list(doc.spans[actors_key]) if actors_key in doc.spans else []
@@ -237,7 +239,7 @@ class _Context:
         for index, sent in enumerate(self.sents):
             for i in range(sent.start, sent.end):
                 self.sent_of[i] = index
-        self.quotes = [(m.start(), m.end()) for m in QUOTE.finditer(doc.text)]
+        self.quotes = [(m.start(), m.end()) for m in QUOTE.finditer(self.text)]
 
     # -- arguments ---------------------------------------------------------------------------
     def arg(self, span: Span) -> _Arg | None:
@@ -573,14 +575,14 @@ class _Context:
                                 return args[0]
             if sent.start > span.start:
                 break
-        lead = self.doc.text[max(0, start - 200):start].rstrip()
+        lead = self.text[max(0, start - 200):start].rstrip()
         if lead.endswith(":"):
             before = [m for m in self.mentions if start - 200 <= m.end_char <= start and m.label_ == "PERSON"]
             if before:
                 return self.arg(before[-1])
         if depth == 0 and index > 0:
             prev_start, prev_end = self.quotes[index - 1]
-            gap = self.doc.text[prev_end:start]
+            gap = self.text[prev_end:start]
             if len(gap) < 300 and gap.count("\n") <= 2:
                 return self._speaker(index - 1, depth=1)
         return None

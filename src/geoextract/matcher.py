@@ -1,0 +1,187 @@
+"""Dependency-pattern matching for the relation rules, fast on the subset they use.
+
+spaCy's `DependencyMatcher` first runs every node of every pattern as a token pattern over the
+whole document and walks each hit up to its root; with 166 patterns that cost more than the
+statistical model itself. `TreeMatcher` takes the same patterns (spaCy's format) and gives the
+same matches in the same order, but starts from the tokens that can be a pattern's anchor,
+found through an index of the anchor's LEMMA/LOWER/ENT_TYPE values, then follows the pattern's
+relations from there. It handles node attributes LEMMA, LOWER, POS, TAG, DEP, ENT_TYPE (a
+string, IN or NOT_IN) and the operators `>`, `<`, `>>`, `<<`; a pattern with anything else is
+handed to a spaCy `DependencyMatcher` as is.
+
+Order of matches, as spaCy gives them: by pattern (the order added), then by tree (sentence),
+then lexicographically by the token of each node in the pattern's node order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS, TAG
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+ATTRIBUTES = ("LEMMA", "LOWER", "POS", "TAG", "DEP", "ENT_TYPE")
+ARRAY = [LEMMA, LOWER, POS, TAG, DEP, ENT_TYPE, HEAD]  # values compared as ids, as the Doc stores them
+INDEXED = ("LEMMA", "LOWER", "ENT_TYPE")  # an anchor constrained on one of these is looked up, not scanned
+OPERATORS = (">", "<", ">>", "<<")
+
+
+class TreeMatcher:
+    """A drop-in for `DependencyMatcher.add` / `__call__` on geoextract's pattern subset."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self._patterns: list[tuple[int, list[tuple[int, str, list[tuple[int, Any, bool]]]]]] = []
+        self._order: list[int] = []  # per pattern: its key's position, for spaCy's order across both matchers
+        self._fallback = DependencyMatcher(vocab)
+        self._fallback_keys: dict[int, int] = {}
+        self._keys: dict[int, int] = {}
+        # anchor index: attribute -> value id -> patterns whose first node needs that value
+        self._by_value: dict[int, dict[int, list[int]]] = {}
+        self._scanned: list[int] = []  # patterns whose anchor has no indexed value: every token is tried
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, key: str, patterns: Iterable[list[dict[str, Any]]]) -> None:
+        key_hash = self.vocab.strings.add(key)
+        position = self._keys.setdefault(key_hash, len(self._keys))
+        for pattern in patterns:
+            compiled = _compile(pattern, self.vocab)
+            if compiled is None:
+                self._fallback.add(key, [pattern])
+                self._fallback_keys[key_hash] = position
+            else:
+                index = len(self._patterns)
+                self._patterns.append((key_hash, compiled))
+                self._order.append(position)
+                anchor = next(((where, value) for where, value, positive in compiled[0][2]
+                               if positive and ATTRIBUTES[where] in INDEXED), None)
+                if anchor is None:
+                    self._scanned.append(index)
+                else:
+                    values = self._by_value.setdefault(anchor[0], {})
+                    for value in [anchor[1]] if isinstance(anchor[1], int) else anchor[1]:
+                        values.setdefault(value, []).append(index)
+
+    def __call__(self, doc: Doc) -> list[tuple[int, list[int]]]:
+        if not self._patterns and not self._fallback_keys:
+            return []
+        view = _DocView(doc)
+        anchors: dict[int, list[int]] = {index: list(range(view.n)) for index in self._scanned}
+        for where, by_value in self._by_value.items():
+            for i, value in enumerate(view.values[where]):
+                for index in by_value.get(value, ()):
+                    anchors.setdefault(index, []).append(i)
+        found: list[tuple[int, int, list[int]]] = []  # (key position, pattern index, tokens)
+        for index in sorted(anchors):
+            nodes = self._patterns[index][1]
+            for tokens in _match(view, nodes, anchors[index]):
+                found.append((self._order[index], index, tokens))
+        if self._fallback_keys:
+            for n, (key_hash, tokens) in enumerate(self._fallback(doc)):
+                found.append((self._fallback_keys[key_hash], len(self._patterns) + n, tokens))
+        found.sort(key=lambda item: (item[0], item[1]))  # stable: each pattern's own order is kept
+        keys = {position: key for key, position in self._keys.items()}
+        return [(keys[position], tokens) for position, _, tokens in found]
+
+
+def _compile(pattern: list[dict[str, Any]], vocab: Vocab) -> list[tuple[int, str, list[tuple[int, Any, bool]]]] | None:
+    """Nodes as (index of the left node or -1, operator, checks on string ids); None if outside the subset."""
+    names: dict[str, int] = {}
+    nodes = []
+    for node in pattern:
+        attrs = node.get("RIGHT_ATTRS", {})
+        checks = []
+        for attr, value in attrs.items():
+            if attr not in ATTRIBUTES:
+                return None
+            where = ATTRIBUTES.index(attr)
+            if isinstance(value, str):
+                checks.append((where, vocab.strings.add(value), True))
+            elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"} and len(value) == 1:
+                (op, values), = value.items()
+                if not all(isinstance(v, str) for v in values):
+                    return None
+                checks.append((where, frozenset(vocab.strings.add(v) for v in values), op == "IN"))
+            else:
+                return None
+        if not nodes:
+            left, operator = -1, ""
+        else:
+            if node.get("REL_OP") not in OPERATORS or node.get("LEFT_ID") not in names:
+                return None
+            left, operator = names[node["LEFT_ID"]], node["REL_OP"]
+        names[node["RIGHT_ID"]] = len(nodes)
+        nodes.append((left, operator, checks))
+    return nodes
+
+
+class _DocView:
+    """The token attributes (as ids), heads and children of one doc as plain lists, read at once."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.n = len(doc)
+        array = doc.to_array(ARRAY)  # uint64: string hashes as the StringStore gives them
+        self.values = array[:, :-1].T.tolist()
+        # HEAD is an offset; the negative ones come wrapped in uint64
+        self.heads = [i + offset for i, offset in enumerate(array[:, -1].astype("int64").tolist())]
+        self.children: list[list[int]] = [[] for _ in range(self.n)]
+        for i, head in enumerate(self.heads):
+            if head != i:
+                self.children[head].append(i)
+
+    def related(self, i: int, operator: str) -> list[int]:
+        if operator == ">":
+            return self.children[i]
+        if operator == "<":
+            return [] if self.heads[i] == i else [self.heads[i]]
+        if operator == "<<":
+            out, j = [], i
+            while self.heads[j] != j:
+                j = self.heads[j]
+                out.append(j)
+            return sorted(out)
+        out, stack = [], list(self.children[i])  # ">>": every descendant
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(self.children[j])
+        return sorted(out)
+
+    def ok(self, i: int, checks: list[tuple[int, Any, bool]]) -> bool:
+        for where, value, positive in checks:
+            v = self.values[where][i]
+            if isinstance(value, int):
+                if v != value:
+                    return False
+            elif (v in value) != positive:
+                return False
+        return True
+
+
+def _match(view: _DocView, nodes: list[tuple[int, str, list[tuple[int, Any, bool]]]],
+           anchors: list[int]) -> list[list[int]]:
+    """Every assignment of tokens to nodes, lexicographic in node order, from candidate anchors in order."""
+    results: list[list[int]] = []
+    assigned = [0] * len(nodes)
+
+    def extend(k: int) -> None:
+        if k == len(nodes):
+            results.append(list(assigned))
+            return
+        left, operator, checks = nodes[k]
+        for j in view.related(assigned[left], operator):
+            if view.ok(j, checks):
+                assigned[k] = j
+                extend(k + 1)
+
+    checks = nodes[0][2]
+    for anchor in anchors:
+        if view.ok(anchor, checks):
+            assigned[0] = anchor
+            extend(1)
+    return results
