@@ -134,6 +134,24 @@ def test_nodes_take_actor_attributes_when_the_table_has_them():
     assert graph.nodes["united-nations"] == {"label": "United Nations", "type": "igo"}  # not in the actors table
 
 
+def test_actors_without_relations_are_nodes_when_asked():
+    rows = frame(relation())
+    actors = pd.DataFrame({"actor_id": ["russia", "vladimir-putin", "north-korea"],
+                           "name": ["Russia", "Vladimir Putin", "North Korea"], "type": ["state", "person", "state"],
+                           "label": ["GPE", "PERSON", "GPE"], "country": ["RUS", "RUS", "PRK"], "sector": ["GOV", "GOV", "GOV"],
+                           "wikidata": ["Q159", "Q7747", "Q423"], "roles": ["", "President of Russia 2012-05-07..", ""],
+                           "aliases": ["", "Putin", ""], "mentions": [5, 2, 3], "documents": [2, 1, 1],
+                           "first_date": [None, "2017-10-03", None], "last_date": [None, "2017-10-04", None]})
+    assert sorted(build_graph(rows, actors).nodes) == ["north-korea", "russia"]  # `geoextract graph`: the edges' actors
+    graph = build_graph(rows, actors, isolated=True)
+    assert list(graph.nodes) == ["north-korea", "russia", "vladimir-putin"]
+    assert graph.nodes["vladimir-putin"] == {"label": "Vladimir Putin", "type": "person", "first_date": "2017-10-03",
+                                             "mentions": 2, "documents": 1, "country": "RUS", "sector": "GOV",
+                                             "wikidata": "Q7747", "roles": "President of Russia 2012-05-07.."}
+    assert graph.degree("vladimir-putin") == 0
+    assert list(build_graph(rows.iloc[:0], actors, isolated=True).nodes) == ["russia", "vladimir-putin", "north-korea"]
+
+
 NAME = 'Kim <&> "Jong" \'Un\'\x00\x07\x1b \u0416\u0443\u043a\u043e\u0432 \ubd81\ud55c \u0627\u0644\u0639\u0631\u0628\u064a\u0629 \U0001f30d\r\nend\ttab'
 CLEAN = 'Kim <&> "Jong" \'Un\' \u0416\u0443\u043a\u043e\u0432 \ubd81\ud55c \u0627\u0644\u0639\u0631\u0628\u064a\u0629 \U0001f30d\nend\ttab'
 

@@ -34,7 +34,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def build_graph(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, min_weight: int = 1,
                 relation_types: Iterable[str] | None = None, min_confidence: float = 0.0,
-                stories: pd.DataFrame | None = None) -> nx.MultiDiGraph:
+                stories: pd.DataFrame | None = None, isolated: bool = False) -> nx.MultiDiGraph:
     """Aggregate relation rows into an actor graph.
 
     Edges carry relation, weight (rows), documents, independent_sources (distinct stories
@@ -50,6 +50,9 @@ def build_graph(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, 
         relation_types: keep only these relation types.
         min_confidence: ignore rows below this confidence.
         stories: `stories.group_stories` output; without it every document is its own story.
+        isolated: also make a node of every actor of `actors` that no kept edge touches (an
+            actor only mentioned, such as a leader talked about but never acting), dated by
+            the actors table's first_date; a run's graph.graphml has them all.
     """
     frame = relations
     if relation_types:
@@ -62,6 +65,8 @@ def build_graph(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, 
         frame = frame[frame["confidence"] >= min_confidence]
     graph = nx.MultiDiGraph()
     if frame.empty:
+        if isolated:
+            _add_isolated(graph, actors)
         return graph
     # Group on integer codes (sorted like the ids), never on the strings themselves.
     doc, docs = pd.factorize(frame["doc_id"].astype(str))
@@ -106,9 +111,28 @@ def build_graph(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, 
         extra = [c for c in ("mentions", "documents", *NODE_ATTRIBUTES) if c in actors.columns]
         nodes = nodes.join(actors.drop_duplicates("actor_id").set_index("actor_id")[extra])
     graph.add_nodes_from(zip(nodes.index.tolist(), _node_attributes(nodes)))
+    if isolated:
+        _add_isolated(graph, actors)
     ends = [edges[name].to_numpy(dtype=object).tolist() for name in ("source_id", "target_id", "relation")]
     graph.add_edges_from(zip(*ends, _edge_attributes(edges)))
     return graph
+
+
+def _add_isolated(graph: nx.MultiDiGraph, actors: pd.DataFrame | None) -> None:
+    """Nodes for the actors of the actors table that the graph lacks, in the table's order."""
+    if actors is None or actors.empty or not {"actor_id", "name", "type"} <= set(actors.columns):
+        return
+    rest = actors.drop_duplicates("actor_id")
+    rest = rest[~rest["actor_id"].astype(str).isin(set(graph.nodes))]
+    if rest.empty:
+        return
+    nodes = pd.DataFrame({"label": rest["name"].to_numpy(dtype=object), "type": rest["type"].to_numpy(dtype=object),
+                          "first_date": (parse_dates(rest["first_date"]) if "first_date" in rest
+                                         else pd.Series(pd.NaT, index=rest.index)).dt.tz_localize(None).to_numpy()},
+                         index=pd.Index(rest["actor_id"].astype(str).to_numpy(dtype=object), name="actor_id"))
+    extra = [c for c in ("mentions", "documents", *NODE_ATTRIBUTES) if c in rest.columns]
+    nodes = nodes.join(rest.set_index(rest["actor_id"].astype(str))[extra])
+    graph.add_nodes_from(zip(nodes.index.tolist(), _node_attributes(nodes)))
 
 
 def _node_attributes(nodes: pd.DataFrame) -> list[dict[str, object]]:
