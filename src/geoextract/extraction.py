@@ -242,7 +242,7 @@ def aggregate(summary: RunSummary, actors_frame: pd.DataFrame, signatures: list[
     summary.files.extend(str(p) for p in write_frame(claims, out, "claims", formats))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        graph = build_graph(relations, actors_frame, stories=stories)
+        graph = build_graph(relations, actors_frame, stories=stories, isolated=True)
         summary.edges = graph.number_of_edges()
         summary.files.append(str(write_graphml(graph, out / "graph.graphml")))
         summary.files.append(str(write_gexf(graph, out / "graph.gexf")))

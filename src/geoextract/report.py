@@ -243,7 +243,7 @@ def _graph(out: Path, relations: pd.DataFrame, actors: pd.DataFrame | None, note
             return read_graph(path)
         except (OSError, ET.ParseError, nx.NetworkXError, ValueError) as error:
             notes.append(f"graph.graphml not read ({str(error)[:200]}): the graph is drawn from the relation table.")
-    return build_graph(relations, actors if actors is not None and "mentions" in actors.columns else None)
+    return build_graph(relations, actors if actors is not None and "mentions" in actors.columns else None, isolated=True)
 
 
 def _texts(run: dict[str, Any], wanted: set[str], mentions: pd.DataFrame | None, notes: list[str]) -> dict[str, str]:
