@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from geoextract.errors import GeoextractError
-from geoextract.stories import EMPTY, NUM_PERM, THRESHOLD, build_claims, features, group_stories, minhash
+from geoextract.stories import EMPTY, NUM_PERM, THRESHOLD, action_key, build_claims, features, group_stories, minhash
 
 # A wire report, a rewrite of it (two sentences reworded, one cut, a paragraph added), and two
 # different reports on the same topic. Written for these tests.
@@ -162,6 +162,31 @@ def test_claim_supported_by_four_documents_from_two_stories():
     assert claim["action"] == "Oil  Exports"  # as the earliest document wrote it
     without_stories = build_claims(relations, None, docs).iloc[0]
     assert without_stories["independent_sources"] == without_stories["documents"] == 4
+
+
+@pytest.mark.parametrize("action, key", [
+    ("trade", "trade"), ("bilateral trade", "trade"), ("Trades", "trade"), ("  Oil  Exports ", "export"),
+    ("tougher United Nations sanctions", "sanction"), ("employment of workers", "employment"),
+    ("build-up of forces", "build-up"), ("works for", "work"), ("supplies", "supply"), ("ties", "tie"),
+    ("taxes", "tax"), ("news", "news"), ("crisis", "crisis"), ("talks", "talk"), ("", ""), (None, ""),
+])
+def test_action_key_is_the_singular_head_word(action, key):
+    assert action_key(action) == key
+
+
+def test_one_claim_whatever_words_name_its_action():
+    # "Russia trades with North Korea" told four ways in four documents, two of them one story
+    relations = pd.DataFrame([claim_row("d1", action="bilateral trade"), claim_row("d2", action="trade"),
+                              claim_row("d3", action="trades"), claim_row("d4", action="Bilateral  Trade"),
+                              claim_row("d4", action="sell"), claim_row("d5", action="sell", polarity="negated")])
+    stories = pd.DataFrame({"doc_id": ["d1", "d2", "d3", "d4", "d5"], "story_id": ["d1", "d1", "d3", "d4", "d5"]})
+    docs = documents(["d1", "d2", "d3", "d4", "d5"], sources=["Wire", "Daily", None, "Herald", "Post"])
+    claims = build_claims(relations, stories, docs)
+    assert claims[["action", "action_key", "polarity", "documents", "independent_sources", "rows"]].values.tolist() == [
+        ["bilateral trade", "trade", "affirmed", 4, 3, 4], ["sell", "sell", "affirmed", 1, 1, 1],
+        ["sell", "sell", "negated", 1, 1, 1]]
+    trade = claims.iloc[0]
+    assert (trade["doc_ids"], trade["first_source"], trade["first_document"]) == ("d1; d2; d3; d4", "Wire", "d1")
 
 
 def test_claims_keep_empty_actions_negations_and_other_relations_apart():

@@ -224,18 +224,52 @@ def _require(frame: pd.DataFrame, names: list[str], table: str) -> None:
         raise GeoextractError(Errors.E021, table=table, columns=", ".join(missing))
 
 
-CLAIM_COLUMNS = ["source", "relation", "target", "action", "polarity", "source_id", "target_id", "documents", "doc_ids",
-                 "independent_sources", "earliest_date", "first_source", "mean_confidence", "max_confidence", "rows"]
+CLAIM_COLUMNS = ["source", "relation", "target", "action", "action_key", "polarity", "source_id", "target_id", "documents",
+                 "doc_ids", "independent_sources", "earliest_date", "first_source", "first_document", "mean_confidence",
+                 "max_confidence", "rows"]
+# The head of an action phrase is the last word before its first preposition ("employment of workers").
+_PREPOSITIONS = frozenset("of for to with on against from in into over between by at about".split())
+# Words that end in "s" without being plurals (or that mean something else without it).
+_NOT_PLURAL = frozenset("news arms series species means headquarters whereabouts".split())
+
+
+def action_key(action: str | None) -> str:
+    """The action a claim is keyed on: the head word of the action phrase, in the singular.
+
+    Rows name one action in different words: a verb's lemma ("trade"), a noun phrase as written
+    ("bilateral trade", "tougher UN sanctions") or a pattern's fixed phrase ("employment of
+    workers"). The key keeps the head, the phrase's last word before any preposition, and
+    takes an English plural "-s" off it, so "trade", "bilateral trade" and "trades" are the
+    action "trade", and "sanctions", "tougher sanctions" and "sanction" are "sanction".
+    Different words stay different actions ("sell" is not "trade"). No model is needed, so
+    claims can be built from any relation table.
+    """
+    words = " ".join(str(action or "").lower().split()).split(" ")
+    cut = next((i for i, word in enumerate(words) if i and word in _PREPOSITIONS), len(words))
+    head = words[:cut][-1].strip(".,;:'\"()[]")
+    return _singular(head)
+
+
+def _singular(word: str) -> str:
+    if len(word) <= 3 or word in _NOT_PLURAL or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"  # supplies, but ties
+    if word.endswith(("ches", "shes", "xes", "zes", "sses")):
+        return word[:-2]  # taxes, launches
+    return word[:-1]
 
 
 def build_claims(relations: pd.DataFrame, stories: pd.DataFrame | None = None,
                  documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Merge the same claim across documents and count the independent stories behind it.
 
-    A claim is (source_id, relation, target_id, action, polarity): the action is compared
-    case- and space-insensitively and an empty action is a value of its own; polarity is part
-    of the key so that "X did not trade with Y" never counts as support for "X traded with Y".
-    Vectorised (sorts and reductions, no loop over rows): a million rows take seconds.
+    A claim is (source_id, relation, target_id, action_key(action), polarity): "Russia trades
+    with North Korea" and "bilateral trade between Russia and North Korea" are one claim (the
+    action "trade"), "Russia sells oil to North Korea" another; an empty action is a value of
+    its own; polarity is part of the key so that "X did not trade with Y" never counts as
+    support for "X traded with Y". Vectorised (sorts and reductions, no loop over rows; the
+    action key is computed once per distinct action): a million rows take seconds.
 
     Args:
         relations: a relation table (`table.load_relations`); `doc_date`/`doc_source` are used
@@ -246,10 +280,11 @@ def build_claims(relations: pd.DataFrame, stories: pd.DataFrame | None = None,
 
     Returns:
         One row per claim, most independently supported first: source, relation, target,
-        action, polarity, source_id, target_id, documents, doc_ids ("; "-joined by date, then
-        input order), independent_sources, earliest_date (ISO date of the earliest dated
-        document), first_source (the source of the earliest document), mean_confidence,
-        max_confidence, rows.
+        action (as the earliest document wrote it), action_key, polarity, source_id,
+        target_id, documents, doc_ids ("; "-joined by date, then input order),
+        independent_sources (distinct stories among the documents), earliest_date (ISO date
+        of the earliest dated document), first_source (the outlet of the earliest document,
+        empty when unknown), first_document (its id), mean_confidence, max_confidence, rows.
     """
     _require(relations, ["doc_id", "source", "source_id", "relation", "target", "target_id", "action", "confidence"],
              "relations")
@@ -262,7 +297,7 @@ def build_claims(relations: pd.DataFrame, stories: pd.DataFrame | None = None,
     lookup = pd.Index(docs["doc_id"]).get_indexer(pd.Index(doc_values))
     rank, story = docs["rank"].to_numpy()[lookup][doc_codes], docs["story"].to_numpy()[lookup][doc_codes]
     keys = [_codes(relations[name]) for name in ("source_id", "relation", "target_id")]
-    keys.append(_codes(relations["action"], lambda values: values.str.lower().str.split().str.join(" ")))
+    keys.append(_codes(relations["action"], lambda values: values.map(action_key)))
     polarity = (relations["polarity"].astype("string").fillna("affirmed").replace("", "affirmed") if "polarity" in relations
                 else pd.Series("affirmed", index=relations.index, dtype="string"))
     keys.append(_codes(polarity))
@@ -288,11 +323,13 @@ def build_claims(relations: pd.DataFrame, stories: pd.DataFrame | None = None,
 
     claims = pd.DataFrame({
         **{name: column(relations[name]) for name in ("source", "relation", "target")},
-        "action": column(relations["action"]).fillna(""), "polarity": column(polarity),
+        "action": column(relations["action"]).fillna(""),
+        "action_key": column(relations["action"]).fillna("").map(action_key), "polarity": column(polarity),
         **{name: column(relations[name]) for name in ("source_id", "target_id")}, "documents": documents_per_claim,
         "doc_ids": _joined(by_rank["doc_id"].to_numpy(dtype=object)[rank[new_doc]], documents_per_claim),
         "independent_sources": independent, "earliest_date": pd.Series(iso[first_dated], dtype=object),
         "first_source": pd.Series(by_rank["source"].to_numpy(dtype=object, na_value=None)[rank[starts]], dtype=object),
+        "first_document": pd.Series(by_rank["doc_id"].to_numpy(dtype=object)[rank[starts]], dtype=object),
         "mean_confidence": (np.add.reduceat(confidence, starts) / rows).round(3),
         "max_confidence": np.maximum.reduceat(confidence, starts), "rows": rows,
     })

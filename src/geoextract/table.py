@@ -57,10 +57,10 @@ SCHEMAS = {
     "documents": arrow_schema(DocumentRow),
     "stories": pa.schema([("doc_id", pa.string()), ("story_id", pa.string()), ("story_size", pa.int64()),
                           ("similarity", pa.float64())]),
-    "claims": pa.schema([(name, pa.string()) for name in ("source", "relation", "target", "action", "polarity",
-                                                          "source_id", "target_id")]
+    "claims": pa.schema([(name, pa.string()) for name in ("source", "relation", "target", "action", "action_key",
+                                                          "polarity", "source_id", "target_id")]
                         + [("documents", pa.int64()), ("doc_ids", pa.string()), ("independent_sources", pa.int64()),
-                           ("earliest_date", pa.string()), ("first_source", pa.string()),
+                           ("earliest_date", pa.string()), ("first_source", pa.string()), ("first_document", pa.string()),
                            ("mean_confidence", pa.float64()), ("max_confidence", pa.float64()), ("rows", pa.int64())]),
     "actors": pa.schema([(c, pa.int64() if c in ("mentions", "documents") else pa.string()) for c in ACTOR_COLUMNS]),
 }
