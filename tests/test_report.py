@@ -236,6 +236,27 @@ def test_big_graph_keeps_the_most_mentioned_actors():
     assert ">Actor 59</text>" in section and ">Actor 60</text>" not in section
 
 
+def test_actors_without_relations_wait_in_rows_under_the_network():
+    graph = nx.MultiDiGraph()
+    graph.add_edge("russia", "north-korea", key="TRADE", relation="TRADE", weight=2)
+    names = {"russia": "Russia", "north-korea": "North Korea", "vladimir-putin": "Vladimir Putin",
+             "unga": "United Nations General Assembly of the Member States"}
+    for node, name in names.items():
+        graph.add_node(node, label=name, mentions=len(name))
+    section = _graph_section(graph)
+    assert 'viewBox="0 0 1000 640"' in section  # 560 for the network, one row of 46 and its caption
+    assert '<text class="caption" x="20" y="574">Mentioned, no relation drawn</text>' in section
+    row = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"[^>]*><title>([^<]*)</title>', section)
+    alone = [(float(x), float(y)) for x, y, title in row if title.startswith(("Vladimir", "United"))]
+    assert [y for _, y in alone] == [600.0, 600.0]  # under the network (y < 560), in one row
+    assert all(float(y) < 560 for x, y, title in row if title.startswith(("Russia", "North")))
+    assert ">United Nations General Ass…</text>" in section  # cut to fit its slot; the tooltip has it all
+    assert "<title>United Nations General Assembly of the Member States (actor): 52 mentions</title>" in section
+    only_alone = nx.MultiDiGraph()
+    only_alone.add_node("vladimir-putin", label="Vladimir Putin", mentions=3)
+    assert ">Vladimir Putin</text>" in _graph_section(only_alone)
+
+
 def test_same_outputs_give_the_same_page_in_every_process(tmp_path):
     """Set order changes from process to process (hash seeds); the layout must not follow it."""
     out = make_outputs(tmp_path / "out")

@@ -331,11 +331,23 @@ def _graph_section(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES, width: in
         if u != v:  # heavier pairs pull closer, on a log scale so one busy pair does not collapse
             w = simple.get_edge_data(u, v, {"weight": 0})["weight"] + math.log1p(data.get("weight", 1))
             simple.add_edge(u, v, weight=w)
-    height = 560 if len(keep) <= 30 else 760
-    pos = {n: (90 + x * (width - 180), 50 + y * (height - 100)) for n, (x, y) in _layout(simple).items()}  # room for labels
+    label = {n: str(graph.nodes[n].get("label") or n) for n in keep}
+    # Actors only mentioned, with no relation drawn, wait in rows under the network instead of
+    # being scattered through it by the layout.
+    alone = sorted((n for n in keep if sub.degree(n) == 0), key=lambda n: (-size[n], str(n)))
+    linked = simple.subgraph([n for n in keep if sub.degree(n) > 0]).copy()
+    per_row = max(1, (width - 40) // 190)
+    rows = -(-len(alone) // per_row)
+    top = (560 if len(linked) <= 30 else 760) if len(linked) else 0
+    height = top + (rows * 46 + 34 if rows else 0)
+    # room for labels at the sides
+    pos = {n: (90 + x * (width - 180), 50 + y * (top - 100)) for n, (x, y) in _layout(linked).items()} if len(linked) else {}
+    for i, n in enumerate(alone):
+        pos[n] = (20 + (width - 40) / per_row * (i % per_row + 0.5), top + 40 + 46 * (i // per_row))
+    caption = (f'<text class="caption" x="20" y="{top + 14}">Mentioned, no relation drawn</text>' if alone else "")
+    fits = int(((width - 40) / per_row - 10) / 6.6)  # characters of an 11px label that fit its slot in a row
     biggest = max(size[n] for n in keep)
     radius = {n: 4 + 14 * math.sqrt(size[n] / biggest) for n in keep}  # area in proportion to mentions
-    label = {n: str(graph.nodes[n].get("label") or n) for n in keep}
 
     pairs: dict[tuple[Any, Any], list[tuple[Any, Any, Any, dict[str, Any]]]] = defaultdict(list)
     for u, v, key, data in edge_list:
@@ -353,6 +365,7 @@ def _graph_section(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES, width: in
             edges.append(f'<path class="edge {family.replace(" ", "-")}" d="{_edge_path(pos, radius, a, b, u, v, i, len(group))}" '
                          f'stroke-width="{stroke:.1f}" marker-end="url(#arrow-{family.replace(" ", "-")})">'
                          f"<title>{_e(title)}</title></path>")
+    shown = {n: label[n] if n not in alone or len(label[n]) <= fits else label[n][:fits - 1].rstrip() + "…" for n in keep}
     nodes = []
     for n in keep:
         x, y = pos[n]
@@ -361,7 +374,7 @@ def _graph_section(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES, width: in
         tooltip = f"{label[n]} ({kind or 'actor'}): {size[n]} mentions"
         nodes.append(f'<g class="node"><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius[n]:.1f}" fill="{colour}">'
                      f"<title>{_e(tooltip)}</title></circle>"
-                     f'<text x="{_label_x(x, label[n], width):.1f}" y="{y + radius[n] + 11:.1f}">{_e(label[n])}</text></g>')
+                     f'<text x="{_label_x(x, label[n], width):.1f}" y="{y + radius[n] + 11:.1f}">{_e(shown[n])}</text></g>')
     markers = "".join(
         f'<marker id="arrow-{family.replace(" ", "-")}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
         f'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0L10,5L0,10z" fill="{colour}"/></marker>'
@@ -376,7 +389,7 @@ def _graph_section(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES, width: in
                       for family, (colour, _) in FAMILIES.items())
     return (f'<section id="graph"><h2>Actor graph</h2>{note}'
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="actor graph"><defs>{markers}</defs><g class="edges">{"".join(edges)}</g>'
+            f'aria-label="actor graph"><defs>{markers}</defs>{caption}<g class="edges">{"".join(edges)}</g>'
             f'<g class="nodes">{"".join(nodes)}</g></svg>'
             f'<p class="legend">{legend}</p><p class="hint">Node size: mentions; edge width: relation rows. '
             f"Hover for details.</p></section>")
@@ -593,6 +606,7 @@ svg{width:100%;height:auto;border:1px solid #dee2e6;border-radius:6px;background
 .edge.affiliation{stroke:#868e96}.edge.statement{stroke:#1c7ed6}
 .node circle{stroke:#fff;stroke-width:1.5}.node text{font-size:11px;text-anchor:middle;paint-order:stroke;stroke:#fff;
 stroke-width:3px;fill:#212529}
+.caption{font-size:12px;fill:#868e96}
 .legend span{margin-right:14px;white-space:nowrap}.legend i{display:inline-block;width:11px;height:11px;border-radius:50%;
 margin-right:4px;vertical-align:-1px}.legend i.line{border-radius:0;height:3px;width:16px;vertical-align:3px}
 .hint{color:#868e96;font-size:12px}
