@@ -263,3 +263,108 @@ def test_calling_off_talks_is_a_retreat_not_a_meeting(nlp):
         Russia 4 pobj  PROPN
     """, ents=[(0, 1, "GPE"), (5, 6, "GPE")]))
     assert triples(doc) == {("China", "RETREAT", "Russia")}
+
+
+def test_object_pronoun_is_not_its_own_clause_subject(nlp):
+    # "Putin won the vote when Booth shot him ." -> him is Putin, not Booth; the row points at
+    # the name, which the sentence holds
+    doc = run(nlp, parsed(nlp, """
+        Putin 1 nsubj  PROPN
+        won   1 ROOT   VERB  win
+        the   3 det    DET
+        vote  1 dobj   NOUN
+        when  6 advmod SCONJ
+        Booth 6 nsubj  PROPN
+        shot  1 advcl  VERB  shoot
+        him   6 dobj   PRON  he
+        .     1 punct  PUNCT
+    """, ents=[(0, 1, "PERSON"), (5, 6, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}
+    rel = doc._.relations[0]
+    assert doc.text[rel["target_start"]:rel["target_end"]] == "Putin"
+    assert "pronoun 'him' read as Vladimir Putin -0.15" in rel["confidence_basis"]
+
+
+def test_pleading_guilty_and_serving_a_sentence_name_the_killer(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Booth    1 nsubj PROPN
+        pleaded  1 ROOT  VERB  plead
+        guilty   1 acomp ADJ
+        to       2 prep  ADP
+        killing  3 pcomp VERB  kill VBG
+        Putin    4 dobj  PROPN
+    """, ents=[(0, 1, "PERSON"), (5, 6, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}
+    # "Booth , who is serving a sentence for the slaying of Putin"
+    doc = run(nlp, parsed(nlp, """
+        Booth    0 ROOT  PROPN
+        ,        0 punct PUNCT
+        who      4 nsubj PRON
+        is       4 aux   AUX   be
+        serving  0 relcl VERB  serve
+        a        6 det   DET
+        sentence 4 dobj  NOUN
+        for      6 prep  ADP
+        the      9 det   DET
+        slaying  7 pobj  NOUN
+        of       9 prep  ADP
+        Putin    10 pobj PROPN
+    """, ents=[(0, 1, "PERSON"), (11, 12, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}
+
+
+def test_the_man_who_killed_and_the_shots_that_killed(nlp):
+    # "Booth was the gunman who killed Putin ."
+    doc = run(nlp, parsed(nlp, """
+        Booth  1 nsubj PROPN
+        was    1 ROOT  AUX   be
+        the    3 det   DET
+        man    1 attr  NOUN
+        who    5 nsubj PRON
+        killed 3 relcl VERB  kill
+        Putin  5 dobj  PROPN
+        .      1 punct PUNCT
+    """, ents=[(0, 1, "PERSON"), (6, 7, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}
+    # "Booth fired the shots that killed Putin ."
+    doc = run(nlp, parsed(nlp, """
+        Booth  1 nsubj PROPN
+        fired  1 ROOT  VERB  fire
+        the    3 det   DET
+        shots  1 dobj  NOUN  shot NNS
+        that   5 nsubj PRON
+        killed 3 relcl VERB  kill
+        Putin  5 dobj  PROPN
+        .      1 punct PUNCT
+    """, ents=[(0, 1, "PERSON"), (6, 7, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}
+
+
+def test_passive_raising_verb_and_tried_and_convicted(nlp):
+    # "Booth is believed to have shot Putin ."
+    doc = run(nlp, parsed(nlp, """
+        Booth    2 nsubjpass PROPN
+        is       2 auxpass   AUX   be
+        believed 2 ROOT      VERB  believe VBN
+        to       5 aux       PART
+        have     5 aux       AUX
+        shot     2 xcomp     VERB  shoot VBN
+        Putin    5 dobj      PROPN
+        .        2 punct     PUNCT
+    """, ents=[(0, 1, "PERSON"), (6, 7, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}
+    # "Booth was tried and convicted for the assassination of Putin ."
+    doc = run(nlp, parsed(nlp, """
+        Booth         2 nsubjpass PROPN
+        was           2 auxpass   AUX   be
+        tried         2 ROOT      VERB  try VBN
+        and           2 cc        CCONJ
+        convicted     2 conj      VERB  convict VBN
+        for           4 prep      ADP
+        the           7 det       DET
+        assassination 5 pobj      NOUN
+        of            7 prep      ADP
+        Putin         8 pobj      PROPN
+        .             2 punct     PUNCT
+    """, ents=[(0, 1, "PERSON"), (9, 10, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}

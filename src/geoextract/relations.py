@@ -62,6 +62,16 @@ AMOUNT_NOUNS = {"dozens", "scores", "hundreds", "thousands", "millions", "tens",
 # "Sirhan was convicted of Kennedy's killing", "a man accused of murdering ...".
 ACCUSED_VERBS = {"convict", "accuse", "charge", "suspect", "arrest", "sentence", "jail", "blame", "indict", "try",
                  "detain", "imprison", "execute", "hang", "acquit", "prosecute"}
+# Verbs whose own subject owns up to (or answers for) the deed: "Ray pleaded guilty to killing
+# King", "Ray, who is serving a sentence for the slaying of King", "admitted shooting".
+OWNING_VERBS = {"plead", "serve", "face", "admit", "confess"}
+# Nouns of a case against someone: "a 99-year sentence for the slaying of King", "the only
+# suspect in Kennedy's assassination"; whoever the noun belongs to is the one accused.
+ACCUSED_NOUNS = {"sentence", "conviction", "charge", "trial", "suspect", "count", "indictment", "term", "arrest"}
+ACCUSED_PREPS = ("of", "for", "in", "to", "with")
+# Things fired or set off: in "Oswald fired the shots that killed Kennedy" the one who fired did it.
+INSTRUMENTS = {"shot", "bullet", "bomb", "missile", "rocket", "shell", "grenade", "round", "device", "explosive",
+               "drone", "torpedo"}
 RELATIVE = {"who", "whom", "which", "that"}
 BORDERS = {"border", "frontier", "boundary"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
@@ -179,7 +189,16 @@ class RelationExtractor:
             pairs += [(target, source) for source, target in pairs]
         out = []
         for source, target in pairs:
-            if source.actor_id == target.actor_id or source.span.start == target.span.start:
+            if source.actor_id == target.actor_id:
+                # "Oswald fired the shots that killed him": a pronoun that would make an actor
+                # act on itself means someone else
+                if target.how == "pronoun":
+                    target = ctx.antecedent_besides(target, source.actor_id)
+                elif source.how == "pronoun":
+                    source = ctx.antecedent_besides(source, target.actor_id)
+                if source is None or target is None or source.actor_id == target.actor_id:
+                    continue
+            if source.span.start == target.span.start:
                 continue
             if pattern["relation"] == "AFFILIATION" and target.type == "location":
                 continue  # "a lawyer from Boston", "the mayor of Mohammadia": where, not who
@@ -188,7 +207,7 @@ class RelationExtractor:
                 basis.append(("target implied by the document", -0.2))
             for arg in (source, target):
                 if arg.how:
-                    basis.append((f"{arg.how} '{arg.at.text}' read as {arg.name}", -0.15))
+                    basis.append((f"{arg.how} '{arg.words.text}' read as {arg.name}", -0.15))
             out.append(ctx.relation(pattern, roles, source, target, basis))
         return out
 
@@ -208,13 +227,17 @@ class RelationExtractor:
 class _Arg:
     """An actor argument of a relation: the mention span and how it was reached."""
 
-    __slots__ = ("span", "actor_id", "name", "type", "at", "how")
+    __slots__ = ("span", "actor_id", "name", "type", "at", "how", "words")
 
     def __init__(self, span: Span, name: str, type_: str, at: Span | None = None, how: str | None = None) -> None:
         self.span, self.actor_id, self.name, self.type = span, span.kb_id_, name, type_
-        # `at` is the words in the evidence that stand for the actor ("he", "the country"):
-        # the relation's offsets point there; `span` is the named mention it resolved to.
-        self.at = at if at is not None else span
+        # `words` is what the text says for the actor ("he", "the country"), `span` the named
+        # mention it resolved to. The relation's offsets (`at`) point at the name when a pronoun
+        # takes it from the same sentence ("Kennedy had won when Sirhan shot him"), as
+        # sentence-level gold marks it; else at the words.
+        self.words = at if at is not None else span
+        named_here = at is not None and how == "pronoun" and span.sent.start == at.sent.start
+        self.at = span if at is None or named_here else at
         self.how = how
 
 
@@ -294,6 +317,15 @@ class _Context:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and pobj.i in self.at:
                             return self.arg(self.at[pobj.i])
+            if depth < 3 and token.pos_ == "NOUN":
+                # "Oswald, the man who killed Kennedy" and "Oswald was the gunman who ...": a
+                # common noun in apposition to an actor, or predicated of one, stands for it
+                if token.dep_ == "appos" and token.head.i in self.at:
+                    return self._actor_at(token.head, depth + 1)
+                if token.dep_ == "attr":
+                    subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+                    if subject is not None and subject.i in self.at:
+                        return self._actor_at(subject, depth + 1)
             kind = DESCRIPTIONS.get(token.lemma_.lower())
             if kind and self.coreference and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
                 words = [c for c in token.lefts if c.dep_ in ("det", "amod", "compound")]
@@ -301,23 +333,32 @@ class _Context:
                 return self._antecedent(token, kind, self.doc[start:token.i + 1], "description")
         return None
 
-    def _antecedent(self, token: Token, kind: str, at: Span, how: str) -> _Arg | None:
+    def antecedent_besides(self, arg: _Arg, actor_id: str) -> _Arg | None:
+        """Another antecedent for a pronoun argument, not `actor_id`."""
+        token = arg.words[0]
+        return self._antecedent(token, PRONOUNS[token.lower_], arg.words, "pronoun", besides=actor_id)
+
+    def _antecedent(self, token: Token, kind: str, at: Span, how: str, besides: str = "") -> _Arg | None:
         """The most recent compatible actor within the last two sentences (a small rule
         resolver): a subject first, else the nearest mention; a description ("the country")
         looks back further than a pronoun, four sentences."""
         sent = self.sent_of.get(token.i, 0)
         floor = self.sents[max(0, sent - (4 if how == "description" else 2))].start
         allowed = COMPATIBLE[kind]
+        bound = _clause_subjects(token) if how == "pronoun" else set()
         fallback = None
         for span in reversed(self.mentions):
             if span.start >= token.i or span.start < floor:
                 continue
-            if at.start <= span.start < at.end:
-                continue
+            if at.start <= span.start < at.end or any(span.start <= i < span.end for i in bound):
+                continue  # "Sirhan shot him": an object pronoun is not its own clause's subject
             info = self.actors.get(span.kb_id_)
-            if info is None or info["type"] not in allowed:
+            if info is None or info["type"] not in allowed or span.kb_id_ == besides:
                 continue
-            subject = span.root.dep_ in ("nsubj", "nsubjpass") or (span.root.dep_ == "conj" and span.root.head.dep_ == "nsubj")
+            root = span.root
+            # a subject, one of coordinated subjects, or the owner of a subject ("Kazakhstan's ministry")
+            subject = root.dep_ in ("nsubj", "nsubjpass") or (
+                root.dep_ in ("conj", "poss", "compound", "amod") and root.head.dep_ in ("nsubj", "nsubjpass"))
             if subject:
                 fallback = span  # subjects are the likeliest antecedents
                 break
@@ -332,7 +373,7 @@ class _Context:
         accused = self._accused(trigger)
         if accused is not None:
             return accused
-        token = trigger
+        token, raised = trigger, False
         for _ in range(6):
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
             for child in token.children:
@@ -340,11 +381,24 @@ class _Context:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self.actors_for(pobj)
+            if raised and passive:
+                # "Oswald is believed to have shot ...", "Russia was urged to stop ...": the
+                # passive subject does what the infinitive says
+                subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+                if subject is not None:
+                    return self.actors_for(subject)
+            for child in token.children:
                 if child.dep_ == "nsubj" and not passive:
                     # "An Israeli drone strike killed ...": the event's modifier is its agent
-                    return self.actors_for(child) or self._modifier_actors(child)
+                    args = self.actors_for(child) or self._modifier_actors(child)
+                    if args or not (child.lower_ in RELATIVE and token.dep_ == "relcl"):
+                        return args
             if token.dep_ == "relcl":  # "Russia, which shares a border with ..."
-                return self.actors_for(token.head)
+                args = self.actors_for(token.head)
+                head = token.head
+                if not args and head.lemma_.lower() in INSTRUMENTS and head.dep_ == "dobj":
+                    return self.subject_actors(head.head)  # "X fired the shots that killed Y"
+                return args
             if token.dep_ == "acl" and token.tag_ != "VBN":  # "South Africa's case accusing Israel"
                 args = self.actors_for(token.head)
                 if args:
@@ -353,6 +407,7 @@ class _Context:
                 # object control: in "asked all countries to stop exporting", the countries export
                 return self.actors_for(next(c for c in token.head.children if c.dep_ == "dobj"))
             if token.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") or (token.dep_ == "prep" and token.pos_ == "VERB"):
+                raised = token.dep_ == "xcomp"
                 token = token.head
                 if token.dep_ == "prep":  # "by backing": pcomp -> prep -> verb
                     token = token.head
@@ -392,17 +447,53 @@ class _Context:
         return []
 
     def _accused(self, trigger: Token) -> list[_Arg] | None:
-        """The accused of "X was convicted of (Y's) killing" and "X, accused of murdering Y"."""
-        if trigger.dep_ in ("pcomp", "pobj"):
-            prep = trigger.head
-            if prep.dep_ == "prep" and prep.lower_ in ("of", "for") and prep.head.lemma_.lower() in ACCUSED_VERBS:
-                verb = prep.head
-                for child in verb.children:
-                    if child.dep_ == "nsubjpass":
-                        return self.actors_for(child) or None
-                if verb.dep_ == "acl":
-                    return self.actors_for(verb.head) or None
-        return None
+        """The accused of "X was convicted of (Y's) killing", "X, accused of murdering Y", "X
+        pleaded guilty to killing Y", "X is serving a sentence for the slaying of Y" and "X,
+        the suspect in Y's assassination"."""
+        if trigger.dep_ not in ("pcomp", "pobj"):
+            return None
+        prep = trigger.head
+        if prep.dep_ != "prep" or prep.lower_ not in ACCUSED_PREPS:
+            return None
+        holder = prep.head
+        if holder.pos_ == "ADJ" and holder.dep_ in ("acomp", "oprd"):  # "pleaded guilty to"
+            holder = holder.head
+        lemma = holder.lemma_.lower()
+        if holder.pos_ == "NOUN" and lemma in ACCUSED_NOUNS:
+            if holder.dep_ in ("appos", "attr", "acl"):
+                return self.actors_for(holder.head) if holder.dep_ != "attr" else self._subject_of(holder.head)
+            verb = holder.head.head if holder.dep_ == "pobj" else holder.head
+            holder, lemma = verb, verb.lemma_.lower()
+            if verb.pos_ not in ("VERB", "AUX"):
+                return None
+            return self._subject_of(verb) or None
+        if holder.pos_ not in ("VERB", "AUX"):
+            return None
+        if lemma in OWNING_VERBS:
+            return self._subject_of(holder) or None
+        if lemma not in ACCUSED_VERBS or prep.lower_ not in ("of", "for", "in"):
+            return None
+        for child in holder.children:
+            if child.dep_ == "dobj":  # "a jury convicted X of"
+                return self.actors_for(child) or None
+        if any(c.dep_ == "nsubj" for c in holder.children):
+            return None  # "Congo accused Rwanda of ...": the accuser did nothing of it
+        return self._subject_of(holder) or None  # "X was (tried and) convicted of", "X, accused of"
+
+    def _subject_of(self, verb: Token) -> list[_Arg]:
+        """The actors of a verb's subject, active or passive, through a relative clause or a
+        coordinated verb ("Ray, who is serving ...", "X was tried and convicted for ...")."""
+        for _ in range(3):
+            for child in verb.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    return self.actors_for(child)
+            if verb.dep_ in ("relcl", "acl"):
+                return self.actors_for(verb.head)
+            if verb.dep_ in ("conj", "xcomp"):
+                verb = verb.head
+                continue
+            break
+        return []
 
     def clause_actors(self, head: Token) -> list[_Arg]:
         """Actors of a clause, its subject first, then the others in text order."""
@@ -622,6 +713,22 @@ def _governed_by(trigger: Token, verbs: list[str]) -> bool:
     lemma = head.lemma_.lower()
     particles = [c.lower_ for c in head.children if c.dep_ == "prt"]
     return lemma in verbs or any(f"{lemma} {p}" in verbs for p in particles)
+
+
+def _clause_subjects(pronoun: Token) -> set[int]:
+    """The subject tokens a non-possessive object pronoun cannot stand for: its own verb's
+    subject, also through coordinated and controlled verbs ("Booth came in and shot him")."""
+    if pronoun.dep_ not in ("dobj", "dative", "pobj"):
+        return set()
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+    out: set[int] = set()
+    for _ in range(3):
+        subjects = [c.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        out.update(subjects)
+        if subjects or verb.dep_ not in ("conj", "xcomp") or verb.head == verb:
+            break
+        verb = verb.head
+    return out
 
 
 def _conjuncts(token: Token) -> list[Token]:
