@@ -163,11 +163,20 @@ def validate_actors(records: Iterable[dict[str, Any]], path: str | Path = "<acto
                 except ValueError as error:
                     problems.append(f"{where}: bad token pattern: {_first_line(error)}")
     everyone = {**known, **{r["id"]: r for r in records if isinstance(r.get("id"), str)}}
+    countries = {r.get("country") for r in everyone.values() if r.get("type") == "state"}
+    wikidata_ids: dict[str, str] = {}
     for record in records:
         parent = record.get("parent")
         if parent and parent not in everyone:
             problems.append(f"{_where(record)}: parent {parent!r} is not an actor id")
         problems.extend(_check_roles_in_time(_where(record), record, everyone, standard_codes))
+        country, wikidata = record.get("country"), record.get("wikidata")
+        if standard_codes and isinstance(country, str) and _COUNTRY.match(country) and country not in countries:
+            problems.append(f"{_where(record)}: 'country' {country!r} is the code of no state in the gazetteer")
+        if isinstance(wikidata, str) and wikidata:
+            first = wikidata_ids.setdefault(wikidata, _where(record))
+            if first != _where(record):
+                problems.append(f"{_where(record)}: wikidata {wikidata!r} is already the id of the actor at {first}")
     if problems:
         _raise(path, problems)
     return records
