@@ -25,6 +25,7 @@ PEOPLE = [
     {"id": "bashar-al-assad", "name": "Bashar al-Assad", "type": "person", "label": "PERSON", "country": "SYR",
      "sector": "ELI", "roles": [{"title": "President", "of": "syria", "start": "2000-07-17", "end": "2024-12-08"}]},
     {"id": "syria", "name": "Syria", "type": "state", "label": "GPE", "country": "SYR", "sector": "GOV"},
+    {"id": "south-korea", "name": "South Korea", "type": "state", "label": "GPE", "country": "KOR", "sector": "GOV"},
 ]
 
 
@@ -128,6 +129,68 @@ def test_gazetteer_validation_reports_every_problem_at_once():
     assert message.startswith("E008 invalid rule file actors.jsonl")
     assert "duplicate id" in message and "'type' must be one of" in message
     assert "'name' must be a non-empty string" in message and "'Moscow' already belongs to actor 'russia'" in message
+
+
+def test_bundled_gazetteer_checks_catch_every_kind_of_mistake():
+    """What `geoextract validate` checks in the bundled gazetteer (standard codes), one mistake each."""
+    good = [dict(actor) for actor in ACTORS + PEOPLE]
+    mistakes = [
+        {"id": "", "name": "", "type": "state", "label": "GPE", "country": "AAA"},
+        {**good[0], "_line": 2},  # the same id again
+        {**good[1], "id": "n2", "name": "N2", "label": "COUNTRY", "aliases": [], "acronyms": ["DPRK"],
+         "demonyms": [], "metonyms": []},
+        {**good[2], "id": "usa2", "name": "USA2", "type": "nation", "country": "us", "sector": "GOVT", "wikidata": "159",
+         "aliases": [""], "acronyms": [], "demonyms": [], "metonyms": []},
+        {**good[3], "id": "china2", "name": "China2", "country": "", "aliases": [], "demonyms": [], "metonyms": [],
+         "parent": "nowhere", "patterns": [[{"NOPE": 1}]]},
+        {"id": "p1", "name": "P1", "type": "person", "label": "PERSON", "country": "XYZ", "sector": "GOV", "wikidata": "Q22686",
+         "roles": [{"title": "", "of": "atlantis", "start": "2017-13-01", "end": "2016"},
+                   {"title": "President", "of": "russia", "start": "2020", "end": "2019"}]},
+        {"id": "p2", "name": "P2", "type": "person", "label": "PERSON", "country": "RUS", "sector": "GOV",
+         "roles": [{"title": "President", "of": "russia", "start": "2000", "end": "2008"}]},
+    ]
+    records = [{**record, "_line": number} for number, record in enumerate(good + mistakes, start=1)]
+    with pytest.raises(GeoextractError) as info:
+        validate_actors(records, "actors.jsonl")
+    message = str(info.value)
+    expected = [
+        "line 15 (id ''): 'id' must be a non-empty string", "line 15 (id ''): 'name' must be a non-empty string",
+        "line 16 (id 'russia'): duplicate id, first used at line 1",
+        "line 17 (id 'n2'): 'label' must be one of", "line 18 (id 'usa2'): 'type' must be one of",
+        "line 17 (id 'n2'): name 'DPRK' already belongs to actor 'north-korea'",
+        "line 18 (id 'usa2'): 'country' 'us' must be an ISO 3166 alpha-3 code", "line 18 (id 'usa2'): 'sector' 'GOVT' must be one of",
+        "line 18 (id 'usa2'): 'wikidata' '159' must be an item id", "line 18 (id 'usa2'): 'aliases' must be a list of non-empty strings",
+        "line 19 (id 'china2'): a state needs its 'country' code", "line 19 (id 'china2'): parent 'nowhere' is not an actor id",
+        "line 19 (id 'china2'): bad token pattern",
+        "line 20 (id 'p1') role 1: needs a 'title' string", "line 20 (id 'p1') role 1: 'of' 'atlantis' is not an actor id",
+        "line 20 (id 'p1') role 1: 'start' '2017-13-01' must be an ISO date", "line 20 (id 'p1') role 2: starts (2020) after it ends (2019)",
+        "line 20 (id 'p1'): 'country' 'XYZ' is the code of no state in the gazetteer",
+        "line 20 (id 'p1'): wikidata 'Q22686' is already the id of the actor at line 9 (id 'donald-trump')",
+        "line 21 (id 'p2'): sector 'GOV' disagrees with its roles (expected ELI, all its roles have ended: a former elite)",
+    ]
+    assert [line for line in expected if line not in message] == []
+    assert message.count("\n  - ") == len(expected)  # every problem once, nothing else
+
+
+def test_validate_command_checks_a_users_gazetteer(tmp_path):
+    from typer.testing import CliRunner
+
+    from geoextract.cli import app
+
+    mine = tmp_path / "mine.jsonl"
+    rows = [{"id": "acme", "name": "Acme Shipping", "type": "company", "label": "ORG", "country": "ZZZ", "sector": "SHIP",
+             "wikidata": "Q1", "roles": []},
+            {"id": "acme-2", "name": "Acme Two", "type": "company", "label": "ORG", "wikidata": "Q1",
+             "roles": [{"title": "Owner", "of": "nobody"}]}]
+    srsly.write_jsonl(mine, rows)
+    result = CliRunner().invoke(app, ["validate", "--actors", str(mine)])
+    assert result.exit_code == 2
+    # a user's file may code countries and sectors in its own scheme, but ids and references must hold
+    assert "line 2 (id 'acme-2'): wikidata 'Q1' is already the id of the actor at line 1 (id 'acme')" in result.stderr
+    assert "role 1: 'of' 'nobody' is not an actor id" in result.stderr and "ZZZ" not in result.stderr
+    srsly.write_jsonl(mine, rows[:1])
+    result = CliRunner().invoke(app, ["validate", "--actors", str(mine)])
+    assert result.exit_code == 0 and result.stdout.startswith("ok: 1 actors")
 
 
 def test_name_key_merges_spelling_variants():
