@@ -368,3 +368,118 @@ def test_passive_raising_verb_and_tried_and_convicted(nlp):
         .             2 punct     PUNCT
     """, ents=[(0, 1, "PERSON"), (9, 10, "PERSON")]))
     assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}
+
+
+def test_affiliation_from_a_role_noun_with_the_name_in_apposition(nlp):
+    # "Gazprom 's chief executive , Alexei Miller , said ..."
+    doc = run(nlp, parsed(nlp, """
+        Gazprom   3 poss  PROPN
+        's        0 case  PART
+        chief     3 amod  ADJ
+        executive 8 nsubj NOUN
+        ,         3 punct PUNCT
+        Alexei    6 compound PROPN
+        Miller    3 appos PROPN
+        ,         3 punct PUNCT
+        said      8 ROOT  VERB  say
+    """, ents=[(0, 1, "ORG"), (5, 7, "PERSON")]))
+    assert ("Alexei Miller", "AFFILIATION", "Gazprom") in triples(doc)
+    # "the chairman of Gazprom , Alexei Miller , resigned"
+    doc = run(nlp, parsed(nlp, """
+        the      1 det   DET
+        chairman 8 nsubj NOUN
+        of       1 prep  ADP
+        Gazprom  2 pobj  PROPN
+        ,        1 punct PUNCT
+        Alexei   6 compound PROPN
+        Miller   1 appos PROPN
+        ,        1 punct PUNCT
+        resigned 8 ROOT  VERB  resign
+    """, ents=[(3, 4, "ORG"), (5, 7, "PERSON")]))
+    assert triples(doc) == {("Alexei Miller", "AFFILIATION", "Gazprom")}
+
+
+def test_affiliation_from_a_copula_a_relative_clause_and_a_participle(nlp):
+    # "Miller is a reporter for Xinhua ."
+    doc = run(nlp, parsed(nlp, """
+        Miller   1 nsubj PROPN
+        is       1 ROOT  AUX   be
+        a        3 det   DET
+        reporter 1 attr  NOUN
+        for      3 prep  ADP
+        Xinhua   4 pobj  PROPN
+        .        1 punct PUNCT
+    """, ents=[(0, 1, "PERSON"), (5, 6, "ORG")]))
+    assert triples(doc) == {("Miller", "AFFILIATION", "Xinhua News Agency")}
+    # "Miller , who heads Gazprom , spoke"
+    doc = run(nlp, parsed(nlp, """
+        Miller  5 nsubj PROPN
+        ,       0 punct PUNCT
+        who     3 nsubj PRON
+        heads   0 relcl VERB  head VBZ
+        Gazprom 3 dobj  PROPN
+        spoke   5 ROOT  VERB  speak
+    """, ents=[(0, 1, "PERSON"), (4, 5, "ORG")]))
+    assert triples(doc) == {("Miller", "AFFILIATION", "Gazprom")}
+    # "Gazprom , headed by Miller , grew"
+    doc = run(nlp, parsed(nlp, """
+        Gazprom 6 nsubj PROPN
+        ,       0 punct PUNCT
+        headed  0 acl   VERB  head VBN
+        by      2 agent ADP
+        Miller  3 pobj  PROPN
+        ,       0 punct PUNCT
+        grew    6 ROOT  VERB  grow
+    """, ents=[(0, 1, "ORG"), (4, 5, "PERSON")]))
+    assert triples(doc) == {("Miller", "AFFILIATION", "Gazprom")}
+
+
+def test_affiliation_from_a_coordinated_role_and_a_wider_title_list(nlp):
+    # "Miller , a jeweler and president of Gazprom , said"
+    doc = run(nlp, parsed(nlp, """
+        Miller    8 nsubj PROPN
+        ,         0 punct PUNCT
+        a         3 det   DET
+        jeweler   0 appos NOUN
+        and       3 cc    CCONJ
+        president 3 conj  NOUN
+        of        5 prep  ADP
+        Gazprom   6 pobj  PROPN
+        said      8 ROOT  VERB  say
+    """, ents=[(0, 1, "PERSON"), (7, 8, "ORG")]))
+    assert triples(doc) == {("Miller", "AFFILIATION", "Gazprom")}
+    # "Xinhua anchorman Alexei Miller spoke"
+    doc = run(nlp, parsed(nlp, """
+        Xinhua    1 compound PROPN
+        anchorman 3 compound NOUN
+        Alexei    3 compound PROPN
+        Miller    4 nsubj    PROPN
+        spoke     4 ROOT     VERB  speak
+    """, ents=[(0, 1, "ORG"), (2, 4, "PERSON")]))
+    assert triples(doc) == {("Alexei Miller", "AFFILIATION", "Xinhua News Agency")}
+
+
+def test_affiliation_from_a_possessive_predicate_and_a_passive(nlp):
+    # "Miller is Xinhua 's chief reporter ."
+    doc = run(nlp, parsed(nlp, """
+        Miller   1 nsubj PROPN
+        is       1 ROOT  AUX   be
+        Xinhua   5 poss  PROPN
+        's       2 case  PART
+        chief    5 amod  ADJ
+        reporter 1 attr  NOUN
+        .        1 punct PUNCT
+    """, ents=[(0, 1, "PERSON"), (2, 3, "ORG")]))
+    assert triples(doc) == {("Miller", "AFFILIATION", "Xinhua News Agency")}
+    assert {r["pattern_id"] for r in doc._.relations} == {"affiliation.copula-role.mod"}
+    # "Gazprom was founded by Miller ."
+    doc = run(nlp, parsed(nlp, """
+        Gazprom 2 nsubjpass PROPN
+        was     2 auxpass   AUX   be
+        founded 2 ROOT      VERB  found VBN
+        by      2 agent     ADP
+        Miller  3 pobj      PROPN
+        .       2 punct     PUNCT
+    """, ents=[(0, 1, "ORG"), (4, 5, "PERSON")]))
+    assert triples(doc) == {("Miller", "AFFILIATION", "Gazprom")}
+    assert {r["pattern_id"] for r in doc._.relations} == {"affiliation.head.passive"}

@@ -120,6 +120,8 @@ class RelationExtractor:
         # that modifies them: "UN sanctions" is not the UN as a target.
         self.trigger_nouns: set[str] = set()
         for pattern in self.patterns:
+            if pattern["relation"] == "AFFILIATION":
+                continue  # role nouns do stand for their holder's side: "Iraqi officials said"
             for node in pattern["pattern"]:
                 attrs = node.get("RIGHT_ATTRS", node)
                 lemmas = attrs.get("LEMMA", {})
