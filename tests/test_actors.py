@@ -295,6 +295,29 @@ def test_doc_actors_carry_identity_and_roles_as_plain_data(nlp_people):
     assert srsly.msgpack_loads(srsly.msgpack_dumps(doc._.actors)) == doc._.actors
 
 
+@pytest.mark.parametrize("title, of, label", [
+    ("President", "united-states", "President of the United States"),  # "the United States" is one of its names
+    ("President", "russia", "President of Russia"),
+    ("President", "european-commission", "President of the European Commission"),  # an organisation
+    ("Secretary General", "nato", "Secretary General of NATO"),  # an acronym takes no article
+    ("Chairman of the State Duma", "state-duma", "Chairman of the State Duma"),  # the title names its body
+    ("Secretary of the Security Council", "security-council-of-russia", "Secretary of the Security Council of Russia"),
+    ("President of the General Assembly", "unga", "President of the United Nations General Assembly"),
+    ("High Commissioner for Human Rights", "ohchr", "United Nations High Commissioner for Human Rights"),
+])
+def test_role_labels_read_as_written(title, of, label):
+    from geoextract.actors import _info
+
+    bodies = [("united-states", "United States", "state", ["the United States"]), ("russia", "Russia", "state", []),
+              ("european-commission", "European Commission", "igo", []), ("nato", "NATO", "igo", []),
+              ("state-duma", "State Duma", "org", []), ("security-council-of-russia", "Security Council of Russia", "org", []),
+              ("unga", "United Nations General Assembly", "igo", []),
+              ("ohchr", "Office of the United Nations High Commissioner for Human Rights", "igo", [])]
+    by_id = {i: {"id": i, "name": n, "type": t, "aliases": a} for i, n, t, a in bodies}
+    person = {"name": "P", "type": "person", "label": "PERSON", "roles": [{"title": title, "of": of, "start": "2020"}]}
+    assert _info(person, by_id)["roles"][0]["label"] == label
+
+
 @pytest.mark.parametrize("date, sector, role", [
     ("2019-05-01", "GOV", "President of United States"),
     ("2019-05", "GOV", "President of United States"),

@@ -388,9 +388,7 @@ def _info(entry: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, 
     roles = []
     for role in entry.get("roles") or []:
         of = by_id.get(role.get("of") or "")
-        of_name = of["name"] if of else role.get("of") or ""
-        roles.append({"title": role["title"], "of": role.get("of") or "",
-                      "label": f"{role['title']} of {of_name}" if of_name else role["title"],
+        roles.append({"title": role["title"], "of": role.get("of") or "", "label": _role_title(role, of),
                       "start": role.get("start") or "", "end": role.get("end") or "", "sector": role_sector(role, of)})
     roles.sort(key=lambda role: role["start"], reverse=True)
     info = {"name": entry["name"], "type": entry["type"], "label": entry["label"],
@@ -400,6 +398,38 @@ def _info(entry: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, 
         current = role_at(roles, None)
         info["sector"] = current["sector"] if current else FORMER_ELITE
     return info
+
+
+def _role_title(role: dict[str, Any], of: dict[str, Any] | None) -> str:
+    """A role as one would write it: "President of the United States", "Chairman of the State Duma"
+    (a title that names its body already), "Secretary of the Security Council of Russia"."""
+    title = role["title"]
+    if of is None:
+        return f"{title} of {role['of']}" if role.get("of") else title
+    name = of["name"]
+    if name.lower() in title.lower():
+        return title
+    if name.endswith(" " + title):  # "High Commissioner for Human Rights" of its Office: the title it names
+        return re.split(r" of (?:the )?", name)[-1] if re.split(r" of (?:the )?", name)[-1].endswith(title) else name
+    words = name.split()
+    for size in range(len(words) - 1, 1, -1):  # the title ends with the start or the end of the name
+        if title.endswith(" " + " ".join(words[:size])):
+            return title + name[len(" ".join(words[:size])):]
+        if title.endswith(" " + " ".join(words[-size:])):
+            return title[:-len(" ".join(words[-size:]))] + name
+    return f"{title} of {_with_article(of)}"
+
+
+def _with_article(entry: dict[str, Any]) -> str:
+    """An actor's name as it follows "President of": "the United States", "the European Commission",
+    "Russia", "NATO". States take "the" when the gazetteer lists it ("the Netherlands");
+    organisations do, unless their name is an acronym."""
+    name = entry["name"]
+    if name.lower().startswith("the "):
+        return name
+    if f"the {name}" in entry.get("aliases", []) or entry.get("type") in ("igo", "org") and not name.isupper():
+        return f"the {name}"
+    return name
 
 
 def _unknown_info(span: Span) -> dict[str, Any]:
