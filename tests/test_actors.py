@@ -1,6 +1,7 @@
 """Actor resolution on hand-built Docs: gazetteer names, acronyms, demonyms, metonyms, short names;
 unknown names and their spelling variants; roles in time; the actor table."""
 
+import pandas as pd
 import pytest
 import spacy
 import srsly
@@ -383,3 +384,62 @@ def test_real_text_one_actor_per_person_and_state():
     assert {by_text[t] for t in ("Russian", "The Kremlin", "Moscow")} == {"russia"}
     assert {by_text[t] for t in ("Pyongyang", "North Korea")} == {"north-korea"}
     assert {span.kb_id_ for span in doc.spans["actors"] if "Baghdadi" in span.text} == {"x-abu-bakr-baghdadi"}
+
+
+def test_a_users_entries_extend_and_override_the_gazetteer():
+    nlp = spacy.blank("en")
+    resolver = nlp.add_pipe("geoextract_actors")
+    resolver.initialize(actors=ACTORS)
+    resolver.add_actors([
+        # same id: the user's entry replaces the bundled one (another canonical name, no "Moscow")
+        {"id": "russia", "name": "Russian Federation", "type": "state", "label": "GPE", "country": "RUS",
+         "sector": "GOV", "aliases": ["Russia"], "demonyms": ["Russian"]},
+        # a new actor that takes a name the bundled gazetteer gives to another ("Pyongyang")
+        {"id": "pyongyang-city", "name": "Pyongyang City Committee", "type": "org", "label": "ORG", "country": "PRK",
+         "sector": "GOV", "aliases": ["Pyongyang"]},
+        # a new actor in the user's own coding scheme, with a role in a bundled actor
+        {"id": "acme", "name": "Acme Shipping", "type": "company", "label": "ORG", "country": "RU", "sector": "SHIP",
+         "aliases": ["Acme"], "roles": [{"title": "Carrier", "of": "north-korea", "start": "2017"}]},
+    ])
+    doc = run(nlp, parsed(nlp, """
+        Acme      1 nsubj    PROPN
+        shipped   1 ROOT     VERB  ship
+        Russian   3 amod     ADJ
+        oil       1 dobj     NOUN
+        to        1 prep     ADP
+        Pyongyang 4 pobj     PROPN
+        from      1 prep     ADP
+        Russia    6 pobj     PROPN
+        and       7 cc       CCONJ
+        Moscow    7 conj     PROPN
+        .         1 punct    PUNCT
+    """))
+    assert mentions(doc) == [("Acme", "Acme Shipping", "alias"), ("Russian", "Russian Federation", "demonym"),
+                             ("Pyongyang", "Pyongyang City Committee", "alias"), ("Russia", "Russian Federation", "alias")]
+    assert doc._.actors["acme"]["country"] == "RU" and doc._.actors["acme"]["roles"][0]["label"] == "Carrier of North Korea"
+    assert "Pyongyang" not in resolver.by_id["north-korea"]["metonyms"]  # the bundled entry gave the name up
+    with pytest.raises(GeoextractError, match="'of' 'atlantis' is not an actor id"):
+        resolver.add_actors([{"id": "x", "name": "X", "type": "person", "label": "PERSON", "roles": [{"title": "King", "of": "atlantis"}]}])
+
+
+@pytest.mark.model
+def test_extract_with_a_users_gazetteer(tmp_path):
+    from geoextract.extraction import extract
+
+    mine = tmp_path / "mine.jsonl"
+    srsly.write_jsonl(mine, [
+        {"id": "acme", "name": "Acme Shipping", "type": "company", "label": "ORG", "country": "RUS", "sector": "BUS",
+         "wikidata": "", "aliases": ["Acme", "Acme Shipping Lines"]},
+        {"id": "russia", "name": "Russian Federation", "type": "state", "label": "GPE", "country": "RUS", "sector": "GOV",
+         "wikidata": "Q159", "aliases": ["Russia"], "metonyms": ["Moscow", "the Kremlin"]}])
+    articles = tmp_path / "a.jsonl"
+    srsly.write_jsonl(articles, [{"id": "a1", "date": "2017-10-04", "text": (
+        "Acme Shipping Lines sent three tankers to North Korea last month, port records show. "
+        "Moscow denied that Acme broke any sanctions.")}])
+    summary = extract([articles], tmp_path / "out", actors=mine)
+    assert summary.settings["actors"] == str(mine)
+    actors = pd.read_csv(tmp_path / "out" / "actors.csv", keep_default_na=False).set_index("actor_id")
+    assert actors.loc["acme", "name"] == "Acme Shipping" and actors.loc["acme", "mentions"] == 2
+    assert actors.loc["acme", ["country", "sector"]].tolist() == ["RUS", "BUS"]
+    assert actors.loc["russia", "name"] == "Russian Federation" and "Moscow" in actors.loc["russia", "aliases"]
+    assert not any(i.startswith("x-acme") for i in actors.index)
