@@ -24,11 +24,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import srsly
+from spacy.attrs import POS
+from spacy.symbols import PROPN
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -57,6 +60,7 @@ _TRANSLITERATION = (  # Russian and Ukrainian names in English: one spelling per
 )
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat within and across documents; the key is pure
 def name_key(text: str, person: bool = False) -> str:
     """A key that spelling variants of one name share, its words joined by hyphens.
 
@@ -174,8 +178,9 @@ class ActorResolver:
     def __call__(self, doc: Doc) -> Doc:
         found: list[Span] = []
         matches = list(self.phrases(doc)) + (list(self.tokens(doc)) if len(self.tokens) else [])
+        ents = list(doc.ents)  # Doc.ents walks every token: read once, passed on
         inside_ent = {}
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT") and len(ent) > 1:
                 for i in range(ent.start, ent.end):
                     inside_ent[i] = ent
@@ -188,10 +193,10 @@ class ActorResolver:
             if resolution in ("demonym", "metonym", "acronym") and ent is not None and (ent.start < start or ent.end > end):
                 continue  # "Russian" in "the Russian International Affairs Council": the longer name wins
             found.append(Span(doc, start, end, label=entry["label"], kb_id=actor_id, span_id=resolution))
-        found = self._whole_names(doc, filter_spans(found))
-        self._correct_ents(doc, found)
+        found = self._whole_names(doc, filter_spans(found), ents)
+        ents = self._correct_ents(doc, found, ents)
         taken = {i for span in found for i in range(span.start, span.end)}
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ not in self.ner_labels or any(i in taken for i in range(ent.start, ent.end)):
                 continue
             if ent.label_ == "NORP" and not ent[-1].text.endswith("s"):
@@ -229,12 +234,12 @@ class ActorResolver:
         doc._.actors = actors
         return doc
 
-    def _whole_names(self, doc: Doc, found: list[Span]) -> list[Span]:
+    def _whole_names(self, doc: Doc, found: list[Span], ents: list[Span]) -> list[Span]:
         """An NER name around a gazetteer match that spells the same actor is the mention:
         "Dmitriy Peskov", not "Peskov" alone."""
         out = {(span.start, span.end): span for span in found}
         covering = {i: span for span in found for i in range(span.start, span.end)}
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ not in ("PERSON", "ORG") or len(ent) < 2:
                 continue
             inner = list({(s.start, s.end): s for i in range(ent.start, ent.end) if (s := covering.get(i))}.values())
@@ -261,9 +266,12 @@ class ActorResolver:
         return self.by_variant.get(name_key(span.text, person)) or self.by_variant.get(name_key(span.text))
 
     @staticmethod
-    def _correct_ents(doc: Doc, found: list[Span]) -> None:
-        """The gazetteer knows better than the NER: a name it knows becomes (or relabels) an entity."""
-        ents = list(doc.ents)
+    def _correct_ents(doc: Doc, found: list[Span], ents: list[Span]) -> list[Span]:
+        """The gazetteer knows better than the NER: a name it knows becomes (or relabels) an entity.
+
+        Returns the document's entities after the change.
+        """
+        ents = list(ents)
         by_tokens = {(ent.start, ent.end): index for index, ent in enumerate(ents)}
         covered = {i for ent in ents for i in range(ent.start, ent.end)}
         changed = False
@@ -286,7 +294,9 @@ class ActorResolver:
                 covered.update(range(span.start, span.end))
                 changed = True
         if changed:
-            doc.ents = sorted(ents, key=lambda ent: ent.start)
+            ents = sorted(ents, key=lambda ent: ent.start)
+            doc.ents = ents
+        return ents
 
     def _demonym_is_actor(self, span: Span) -> bool:
         """"Russian diplomats", "Russian trade", "Russians" are actors; "Russian" as a language is not."""
@@ -348,8 +358,9 @@ class ActorResolver:
             if span.kb_id_ in {p for p, _ in persons}:
                 first_seen.setdefault(span.kb_id_, span.start)
         found = []
-        for token in doc:
-            if token.i in taken or token.pos_ != "PROPN" or not _NAME_TOKEN.match(token.text):
+        for i in (doc.to_array(POS) == PROPN).nonzero()[0].tolist():  # no Token object for other words
+            token = doc[i]
+            if i in taken or not _NAME_TOKEN.match(token.text):
                 continue
             part = _part(token.text)
             for actor_id, parts in reversed(persons):

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+import numpy as np
+from spacy.attrs import LOWER
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -49,11 +52,17 @@ def consistent_entities(doc: Doc) -> Doc:
     firsts = {key.split()[0] for key in names}  # most tokens start no name: one set lookup each
     longest = max((len(key.split()) for key in names), default=0)
     added: list[Span] = []
+    # Only tokens that start a known name are looked at (a numpy test over the lower-case ids),
+    # not every token of the document.
+    first_ids = np.array([doc.vocab.strings.as_int(first) for first in firsts], dtype="uint64")
+    candidates = np.isin(doc.to_array(LOWER), first_ids).nonzero()[0].tolist()
     i = 0
-    while i < len(doc):
+    for candidate in candidates:
+        if candidate < i:  # inside a name added just before
+            continue
+        i = candidate
         token = doc[i]
-        if i in covered or not token.text[:1].isupper() or token.lower_ not in firsts:
-            i += 1
+        if i in covered or not token.text[:1].isupper():
             continue
         found = None
         for size in range(min(longest, 4), 0, -1):
@@ -65,8 +74,6 @@ def consistent_entities(doc: Doc) -> Doc:
         if found is not None:
             added.append(Span(doc, found.start, found.end, label=label_of[_key(found.text)]))
             i = found.end
-        else:
-            i += 1
     if added:
         new_ents = filter_spans(new_ents + added)
     doc.ents = sorted(new_ents, key=lambda span: span.start)

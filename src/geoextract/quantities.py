@@ -12,6 +12,8 @@ import re
 from bisect import bisect_right
 from typing import Any
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
@@ -69,6 +71,34 @@ DOWN_VERBS = {"fall", "drop", "decline", "decrease", "cut", "shrink", "slump", "
 _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 
 
+ANCHOR_ATTRS = {"LOWER": LOWER, "LEMMA": LEMMA}
+_COMMON = {"a", "an", "the", "of", "by", "to"}  # too frequent to pick sentences by
+
+
+def _anchor_words(patterns: list[list[dict[str, Any]]]) -> dict[str, set[str]]:
+    """Per attribute, words of which every pattern needs at least one.
+
+    From each pattern, its first required token constrained on LOWER or LEMMA to values that
+    are not common words (all patterns here have one; a pattern without raises at build time).
+    """
+    anchors: dict[str, set[str]] = {}
+    for pattern in patterns:
+        for token in pattern:
+            if token.get("OP") in ("?", "*"):
+                continue
+            attr = next((a for a in ANCHOR_ATTRS if a in token), None)
+            if attr is None:
+                continue
+            value = token[attr]
+            words = {value} if isinstance(value, str) else set(value.get("IN", ())) if isinstance(value, dict) else set()
+            if words and not words & _COMMON:
+                anchors.setdefault(attr, set()).update(w.lower() if attr == "LOWER" else w for w in words)
+                break
+        else:
+            raise ValueError(f"quantity pattern without an anchor word: {pattern}")
+    return anchors
+
+
 def _joined_as_written(doc: Doc, start: int, end: int) -> bool:
     """The words from start to end are separated by single spaces, as a qualifier is written."""
     return all(doc[i].whitespace_ == " " for i in range(start, end - 1))
@@ -108,10 +138,14 @@ class QuantityFinder:
         ])
         self.matcher.add("multiple", [[{"LEMMA": {"IN": list(MULTIPLES)}, "POS": "VERB"}],
                                       [{"LOWER": "to"}, {"LOWER": {"IN": list(MULTIPLES)}}]])  # "to double imports"
+        # Every pattern needs one of these words (LOWER or LEMMA): only sentences that have one
+        # go through the Matcher, which otherwise steps every pattern over every token.
+        self.anchors = {attr: np.array(sorted(nlp.vocab.strings.add(word) for word in words), dtype="uint64")
+                        for attr, words in _anchor_words(self.patterns()).items()}
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [self._with_qualifier(ent) for ent in doc.ents if ent.label_ in NER_LABELS]
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in self._matches(doc):
             kind = doc.vocab.strings[match_id]
             span = doc[start:end]
             if kind == "multiple" and span[0].lower_ == "to":
@@ -140,6 +174,29 @@ class QuantityFinder:
         doc.spans[self.spans_key] = kept
         doc._.quantities = records
         return doc
+
+    def patterns(self) -> list[list[dict[str, Any]]]:
+        return [pattern for key in ("vague", "fraction", "multiple")
+                for pattern in self.matcher.get(key)[1]]
+
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The Matcher's matches, from the sentences that hold an anchor word only."""
+        columns = doc.to_array([ANCHOR_ATTRS[attr] for attr in self.anchors]) if len(doc) else None
+        if columns is None:
+            return []
+        hits = np.zeros(len(doc), dtype=bool)
+        for index, ids in enumerate(self.anchors.values()):
+            hits |= np.isin(columns[:, index], ids)
+        if not hits.any():
+            return []
+        if not doc.has_annotation("SENT_START"):
+            return list(self.matcher(doc))
+        found: list[tuple[int, int, int]] = []
+        for sent in doc.sents:
+            if hits[sent.start:sent.end].any():
+                found.extend((match_id, sent.start + start, sent.start + end)
+                             for match_id, start, end in self.matcher(sent))
+        return found
 
     @staticmethod
     def _with_qualifier(span: Span) -> Span:

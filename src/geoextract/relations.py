@@ -265,6 +265,7 @@ class _Context:
             for i in range(sent.start, sent.end):
                 self.sent_of[i] = index
         self.quotes = [(m.start(), m.end()) for m in QUOTE.finditer(self.text)]
+        self._dates: dict[int, list[Span]] | None = None  # per sentence, read from doc.ents once when needed
 
     # -- arguments ---------------------------------------------------------------------------
     def arg(self, span: Span) -> _Arg | None:
@@ -637,8 +638,12 @@ class _Context:
         return best
 
     def time_for(self, trigger: Token) -> str | None:
-        sent = self.sents[self.sent_of.get(trigger.i, 0)]
-        dates = [ent for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
+        if self._dates is None:  # Doc.ents walks every token: once per document, not per relation
+            self._dates = {}
+            for ent in self.doc.ents:
+                if ent.label_ in ("DATE", "TIME") and self.sent_of.get(ent.start) == self.sent_of.get(ent.end - 1):
+                    self._dates.setdefault(self.sent_of.get(ent.start, 0), []).append(ent)
+        dates = self._dates.get(self.sent_of.get(trigger.i, 0))
         if not dates:
             return None
         return min(dates, key=lambda ent: abs(ent.start - trigger.i)).text

@@ -19,6 +19,7 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from .actors import attributes_at
@@ -43,7 +44,7 @@ def document_result(parts: list[tuple[int, Doc]]) -> dict[str, Any]:
 def _add_part(result: dict[str, Any], doc: Doc, offset: int) -> None:
     sent_base = result["sents"]
     starts = [sent.start for sent in doc.sents]
-    result["words"] += sum(1 for token in doc if not token.is_punct and not token.is_space)
+    result["words"] += int((~doc.to_array([IS_PUNCT, IS_SPACE]).any(axis=1)).sum()) if len(doc) else 0  # no Token objects
     actors = doc._.actors or {}
     for span in doc.spans.get("actors", []):
         info = actors.get(span.kb_id_) or {"name": span.text, "type": "org"}
