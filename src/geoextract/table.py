@@ -83,17 +83,17 @@ class TableWriter:
         self._parquet = None
         if "csv" in formats:
             self._csv_file = open(self.tmp["csv"], "w", encoding="utf-8", newline="")
-            self._csv = csv.DictWriter(self._csv_file, fieldnames=self.columns, lineterminator="\r\n",
-                                       extrasaction="ignore")
-            self._csv.writeheader()
+            self._csv = csv.writer(self._csv_file, lineterminator="\r\n")
+            self._csv.writerow(self.columns)
         if "parquet" in formats:
             self._parquet = pq.ParquetWriter(self.tmp["parquet"], self.schema)
 
     def write(self, row: dict[str, Any]) -> None:
         self.rows += 1
         if self._csv is not None:
-            self._csv.writerow({k: csv_cell(float(v) if k in self._floats and isinstance(v, int) else v)
-                                for k, v in row.items()})
+            # a plain list in column order (csv.DictWriter re-checks the keys of every row)
+            self._csv.writerow([csv_cell(float(v) if k in self._floats and isinstance(v, int) else v)
+                                for k, v in ((k, row.get(k)) for k in self.columns)])
         if self._parquet is not None:
             self._batch.append(row)
             if len(self._batch) >= self._batch_rows:
