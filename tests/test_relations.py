@@ -1,5 +1,7 @@
 """Relation rules on hand-built parses: one test per grammatical case a rule handles."""
 
+import pytest
+
 from conftest import parsed, run, triples
 
 
@@ -483,3 +485,243 @@ def test_affiliation_from_a_possessive_predicate_and_a_passive(nlp):
     """, ents=[(0, 1, "ORG"), (4, 5, "PERSON")]))
     assert triples(doc) == {("Miller", "AFFILIATION", "Gazprom")}
     assert {r["pattern_id"] for r in doc._.relations} == {"affiliation.head.passive"}
+
+
+def test_event_noun_under_a_preposition_takes_the_verbs_subject(nlp):
+    # "Putin visited China for talks with Kim Jong Un ."
+    doc = run(nlp, parsed(nlp, """
+        Putin   1 nsubj    PROPN
+        visited 1 ROOT     VERB  visit
+        China   1 dobj     PROPN
+        for     1 prep     ADP
+        talks   3 pobj     NOUN  talk NNS
+        with    4 prep     ADP
+        Kim     8 compound PROPN
+        Jong    8 compound PROPN
+        Un      5 pobj     PROPN
+        .       1 punct    PUNCT
+    """, ents=[(0, 1, "PERSON"), (2, 3, "GPE"), (6, 9, "PERSON")]))
+    assert triples(doc) == {("Vladimir Putin", "CONSULT", "China"), ("Vladimir Putin", "CONSULT", "Kim Jong Un")}
+
+
+def test_owner_of_a_rejected_action_and_of_supported_one(nlp):
+    # "China rejected Washington 's ultimatum ." -> REJECT the United States
+    doc = run(nlp, parsed(nlp, """
+        China      1 nsubj PROPN
+        rejected   1 ROOT  VERB  reject
+        Washington 4 poss  PROPN
+        's         2 case  PART
+        ultimatum  1 dobj  NOUN
+        .          1 punct PUNCT
+    """, ents=[(0, 1, "GPE"), (2, 3, "GPE")]))
+    assert triples(doc) == {("China", "REJECT", "United States")}
+    # "Russia condemned the American sanctions ." -> ACCUSE the United States
+    doc = run(nlp, parsed(nlp, """
+        Russia    1 nsubj PROPN
+        condemned 1 ROOT  VERB  condemn
+        the       4 det   DET
+        American  4 amod  ADJ
+        sanctions 1 dobj  NOUN  sanction NNS
+        .         1 punct PUNCT
+    """, ents=[(0, 1, "GPE"), (3, 4, "NORP")]))
+    assert triples(doc) == {("Russia", "ACCUSE", "United States")}
+    # "China 's support for Russia grew ." -> SUPPORT as a noun
+    doc = run(nlp, parsed(nlp, """
+        China   2 poss  PROPN
+        's      0 case  PART
+        support 5 nsubj NOUN
+        for     2 prep  ADP
+        Russia  3 pobj  PROPN
+        grew    5 ROOT  VERB  grow
+    """, ents=[(0, 1, "GPE"), (4, 5, "GPE")]))
+    assert triples(doc) == {("China", "SUPPORT", "Russia")}
+
+
+def test_people_in_a_place_and_members_of_a_named_group(nlp):
+    # "China sent food to families in North Korea ."
+    doc = run(nlp, parsed(nlp, """
+        China    1 nsubj    PROPN
+        sent     1 ROOT     VERB  send
+        food     1 dobj     NOUN
+        to       1 prep     ADP
+        families 3 pobj     NOUN  family NNS
+        in       4 prep     ADP
+        North    7 compound PROPN
+        Korea    5 pobj     PROPN
+        .        1 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (6, 8, "GPE")]))
+    assert triples(doc) == {("China", "AID", "North Korea")}  # food is not a deployment
+    # "Members of the group , Xinhua , protested against Russia 's support for Kim Jong Un ."
+    doc = run(nlp, parsed(nlp, """
+        Members   6 nsubj    NOUN  member NNS
+        of        0 prep     ADP
+        the       3 det      DET
+        group     1 pobj     NOUN
+        ,         3 punct    PUNCT
+        Xinhua    3 appos    PROPN
+        protested 6 ROOT     VERB  protest
+        against   6 prep     ADP
+        Russia    10 poss    PROPN
+        's        8 case     PART
+        support   7 pobj     NOUN
+        for       10 prep    ADP
+        Kim       14 compound PROPN
+        Jong      14 compound PROPN
+        Un        11 pobj    PROPN
+    """, ents=[(5, 6, "ORG"), (8, 9, "GPE"), (12, 15, "PERSON")]))
+    assert triples(doc) == {("Xinhua News Agency", "PROTEST", "Russia"), ("Russia", "SUPPORT", "Kim Jong Un")}
+
+
+def test_coordinated_modifiers_are_both_partners(nlp):
+    # "Russian and Chinese navies began joint drills ."
+    doc = run(nlp, parsed(nlp, """
+        Russian 3 amod  ADJ
+        and     0 cc    CCONJ
+        Chinese 0 conj  ADJ
+        navies  4 nsubj NOUN  navy NNS
+        began   4 ROOT  VERB  begin
+        joint   6 amod  ADJ
+        drills  4 dobj  NOUN  drill NNS
+        .       4 punct PUNCT
+    """, ents=[(0, 1, "NORP"), (2, 3, "NORP")]))
+    assert triples(doc) == {("Russia", "COOPERATE", "China"), ("China", "COOPERATE", "Russia")}
+    # "China and Russia began construction of a railway ."
+    doc = run(nlp, parsed(nlp, """
+        China        3 nsubj PROPN
+        and          0 cc    CCONJ
+        Russia       0 conj  PROPN
+        began        3 ROOT  VERB  begin
+        construction 3 dobj  NOUN
+        of           4 prep  ADP
+        a            7 det   DET
+        railway      5 pobj  NOUN
+        .            3 punct PUNCT
+    """, ents=[(0, 1, "GPE"), (2, 3, "GPE")]))
+    assert triples(doc) == {("Russia", "COOPERATE", "China"), ("China", "COOPERATE", "Russia")}
+
+
+PATTERN_CASES = {
+    # pattern id: (parse, entities, expected triple)
+    "mobilize.buildup.split": ("""
+        The    3 det      DET
+        build  3 compound NOUN
+        -      3 punct    PUNCT
+        up     11 nsubj   NOUN
+        of     3 prep     ADP
+        Chinese 6 amod    ADJ
+        forces 4 pobj     NOUN  force NNS
+        near   3 prep     ADP
+        Russia 10 poss    PROPN
+        's     8 case     PART
+        border 7 pobj     NOUN
+        grew   11 ROOT    VERB  grow
+    """, [(5, 6, "NORP"), (8, 9, "GPE")], ("China", "MOBILIZE", "Russia")),
+    "retreat.pull-out-of.prep": ("""
+        Russia  1 nsubj PROPN
+        pulled  1 ROOT  VERB  pull
+        troops  1 dobj  NOUN  troop NNS
+        out     1 prep  ADP
+        of      3 prep  ADP
+        China   4 pobj  PROPN
+    """, [(0, 1, "GPE"), (5, 6, "GPE")], ("Russia", "RETREAT", "China")),
+    "threaten.threaten.advcl-clause": ("""
+        Russia     1 nsubj PROPN
+        threatened 1 ROOT  VERB  threaten
+        to         3 aux   PART
+        retaliate  1 advcl VERB  retaliate
+        against    3 prep  ADP
+        China      4 pobj  PROPN
+    """, [(0, 1, "GPE"), (5, 6, "GPE")], ("Russia", "THREATEN", "China")),
+    "support.voice-support.for": ("""
+        Russia  1 nsubj PROPN
+        voiced  1 ROOT  VERB  voice
+        support 1 dobj  NOUN
+        for     2 prep  ADP
+        China   3 pobj  PROPN
+    """, [(0, 1, "GPE"), (4, 5, "GPE")], ("Russia", "SUPPORT", "China")),
+    "consult.visit.to-by": ("""
+        a      1 det   DET
+        visit  1 ROOT  NOUN
+        to     1 prep  ADP
+        Moscow 2 pobj  PROPN
+        by     1 prep  ADP
+        Kim    7 compound PROPN
+        Jong   7 compound PROPN
+        Un     4 pobj  PROPN
+    """, [(3, 4, "GPE"), (5, 8, "PERSON")], ("Kim Jong Un", "CONSULT", "Russia")),
+    "protest.protest.noun-against": ("""
+        China     1 nsubj PROPN
+        boycotted 1 ROOT  VERB  boycott
+        the       3 det   DET
+        summit    1 dobj  NOUN
+        in        1 prep  ADP
+        protest   4 pobj  NOUN
+        at        5 prep  ADP
+        Russia    9 poss  PROPN
+        's        7 case  PART
+        drills    6 pobj  NOUN  drill NNS
+    """, [(0, 1, "GPE"), (7, 8, "GPE")], ("China", "PROTEST", "Russia")),
+    "concede.lift.part-of-sanctions-on": ("""
+        China     1 nsubj PROPN
+        lifted    1 ROOT  VERB  lift
+        most      1 dobj  ADJ
+        of        2 prep  ADP
+        its       5 poss  PRON
+        sanctions 3 pobj  NOUN  sanction NNS
+        on        5 prep  ADP
+        Russia    6 pobj  PROPN
+    """, [(0, 1, "GPE"), (7, 8, "GPE")], ("China", "CONCEDE", "Russia")),
+    "mobilize.send-forces.prep-to": ("""
+        Russia 1 nsubj PROPN
+        sent   1 ROOT  VERB  send
+        troops 1 dobj  NOUN  troop NNS
+        to     1 prep  ADP
+        China  3 pobj  PROPN
+    """, [(0, 1, "GPE"), (4, 5, "GPE")], ("Russia", "MOBILIZE", "China")),
+    "mobilize.send-forces.obj-prep-to": ("""
+        Russia   1 nsubj PROPN
+        sent     1 ROOT  VERB  send
+        warships 1 dobj  NOUN  warship NNS
+        near     2 prep  ADP
+        China    3 pobj  PROPN
+    """, [(0, 1, "GPE"), (4, 5, "GPE")], ("Russia", "MOBILIZE", "China")),
+    "mobilize.deploy.prep-to": ("""
+        Russia  1 nsubj PROPN
+        rotated 1 ROOT  VERB  rotate
+        troops  1 dobj  NOUN  troop NNS
+        through 1 prep  ADP
+        China   3 pobj  PROPN
+    """, [(0, 1, "GPE"), (4, 5, "GPE")], ("Russia", "MOBILIZE", "China")),
+    "request.demand.ccomp-subject": ("""
+        Russia   1 nsubj PROPN
+        demanded 1 ROOT  VERB  demand
+        that     4 mark  SCONJ
+        China    4 nsubj PROPN
+        release  1 ccomp VERB
+        him      4 dobj  PRON he
+    """, [(0, 1, "GPE"), (3, 4, "GPE")], ("Russia", "REQUEST", "China")),
+    "support.back.dobj": ("""
+        Putin   1 nsubj PROPN
+        thanked 1 ROOT  VERB  thank
+        China   1 dobj  PROPN
+    """, [(0, 1, "PERSON"), (2, 3, "GPE")], ("Vladimir Putin", "SUPPORT", "China")),
+}
+
+
+@pytest.mark.parametrize("pattern_id", sorted(PATTERN_CASES))
+def test_pattern_positive_example(nlp, pattern_id):
+    spec, ents, expected = PATTERN_CASES[pattern_id]
+    doc = run(nlp, parsed(nlp, spec, ents=ents))
+    fired = {(r["source"], r["relation"], r["target"]): r["pattern_id"] for r in doc._.relations}
+    assert fired.get(expected) == pattern_id
+
+
+def test_blocking_deliveries_is_not_trade(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Russia     1 nsubj PROPN
+        blocked    1 ROOT  VERB  block
+        deliveries 1 dobj  NOUN  delivery NNS
+        to         2 prep  ADP
+        China      3 pobj  PROPN
+    """, ents=[(0, 1, "GPE"), (4, 5, "GPE")]))
+    assert "TRADE" not in {r["relation"] for r in doc._.relations}

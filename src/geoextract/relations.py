@@ -47,7 +47,7 @@ DESCRIPTIONS = {
     "president": "person", "leader": "person", "minister": "person", "premier": "person", "chancellor": "person",
     "dictator": "person", "king": "person", "spokesman": "person", "spokeswoman": "person", "envoy": "person",
     "ambassador": "person", "general": "person", "senator": "person", "official": "person",
-    "company": "company", "firm": "company", "group": "group", "militia": "group", "movement": "group",
+    "company": "company", "firm": "company", "group": "org", "militia": "org", "movement": "org",
     "agency": "media", "newspaper": "media", "broadcaster": "media", "outlet": "media", "daily": "media",
 }
 # Which actor types each kind of reference may name.
@@ -55,6 +55,7 @@ COMPATIBLE = {
     "person": {"person"}, "thing": {"state", "igo", "org", "company", "media"},
     "group": {"state", "igo", "org", "company", "media", "group", "location"},
     "state": {"state"}, "igo": {"igo", "org"}, "company": {"company", "org"}, "media": {"media", "org"},
+    "org": {"org", "group", "igo", "media", "company"},
 }
 AMOUNT_NOUNS = {"dozens", "scores", "hundreds", "thousands", "millions", "tens", "billions", "dozen", "hundred",
                 "thousand", "million", "lot", "lots", "number", "majority", "some", "many", "most", "all", "several"}
@@ -73,6 +74,18 @@ ACCUSED_PREPS = ("of", "for", "in", "to", "with")
 INSTRUMENTS = {"shot", "bullet", "bomb", "missile", "rocket", "shell", "grenade", "round", "device", "explosive",
                "drone", "torpedo"}
 RELATIVE = {"who", "whom", "which", "that"}
+# Groups of people that stand for the place they are in: "food to displaced families in
+# Afghanistan", "killed civilians in Gaza".
+PEOPLE = {"people", "civilian", "family", "resident", "refugee", "child", "population", "citizen", "villager",
+          "community", "migrant", "inhabitant", "household", "farmer", "student", "worker", "palestinian"}
+# Relations about something an actor does are about the actor: "condemned the Russian
+# exercises", "rejected Trump's ultimatum", "support for Israel's offensive". Backing "UN
+# sanctions" is joining them, not backing the UN: for SUPPORT only a possessive owner counts.
+OWNERS = {"ACCUSE": ("poss", "amod", "compound"), "REJECT": ("poss", "amod", "compound"),
+          "PROTEST": ("poss", "amod", "compound"), "THREATEN": ("poss", "amod", "compound"), "SUPPORT": ("poss",)}
+# Prepositions that tie an event noun to the verb of its actor: "visited Tehran for talks with",
+# "thanked Tokyo during a call with", "withdrew troops under an agreement with".
+EVENT_PREPS = {"for", "during", "in", "at", "under"}  # not "after X": its actor is someone else
 BORDERS = {"border", "frontier", "boundary"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
 QUOTE = re.compile(r"[“\"]([^”\"]{3,}?)[”\"]", re.DOTALL)
@@ -185,7 +198,7 @@ class RelationExtractor:
         elif pattern.get("target_from") == "warning":
             sources, targets = ctx.warning_parties(sources, roles["target"])
         else:
-            targets = ctx.actors_for(roles["target"])
+            targets = ctx.actors_for(roles["target"], owners=OWNERS.get(pattern["relation"], ()))
         pairs = [(source, target) for source in sources for target in targets]
         if pattern.get("symmetric"):  # "trade between X and Y" holds both ways
             pairs += [(target, source) for source, target in pairs]
@@ -274,22 +287,28 @@ class _Context:
             return None
         return _Arg(span, info["name"], info["type"])
 
-    def actors_for(self, token: Token) -> list[_Arg]:
-        """Actors a token stands for, with the actors coordinated with it. A relative pronoun
-        stands for the noun its clause modifies ("Oswald, who had been shot by Ruby")."""
+    def actors_for(self, token: Token, owners: tuple[str, ...] = ()) -> list[_Arg]:
+        """Actors a token stands for, with the actors coordinated with it ("China and Russia",
+        "Indian and French navies"). A relative pronoun stands for the noun its clause modifies
+        ("Oswald, who had been shot by Ruby"). With `owners` (modifier relations), an action noun
+        stands for the actor whose action it is ("condemned the Russian exercises")."""
         if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
             token = token.head.head
-        first = self._actor_at(token)
+        first = self._actor_at(token, owners=owners)
         if first is None:
             return []
         args = [first]
-        for conj in _conjuncts(token):
-            other = self._actor_at(conj)
+        others = _conjuncts(token)
+        if token.i not in self.at and token.pos_ == "NOUN":
+            # the actor came from a modifier: its coordinated modifiers are actors too
+            others += [c for m in token.children if m.i in self.at for c in _conjuncts(m)]
+        for conj in others:
+            other = self._actor_at(conj, owners=owners)
             if other is not None and all(other.actor_id != a.actor_id for a in args):
                 args.append(other)
         return args
 
-    def _actor_at(self, token: Token, depth: int = 0) -> _Arg | None:
+    def _actor_at(self, token: Token, depth: int = 0, owners: tuple[str, ...] = ()) -> _Arg | None:
         span = self.at.get(token.i)
         if span is not None:
             return self.arg(span)
@@ -303,7 +322,14 @@ class _Context:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self._actor_at(pobj, depth + 1)
-        if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() not in self.trigger_nouns:
+        action = token.lemma_.lower() in self.trigger_nouns
+        if action and owners and token.pos_ == "NOUN":
+            # an action noun is not its actor ("UN sanctions" are not the UN), but what is
+            # condemned or rejected is its doer's ("Trump's ultimatum")
+            for child in sorted(token.children, key=lambda c: MODIFIER_RANK.get(c.dep_, 9)):
+                if child.i in self.at and child.dep_ in owners:
+                    return self.arg(self.at[child.i])
+        if token.pos_ in ("NOUN", "PROPN") and not action:
             # "Russian diplomats", "US officials", "Russia's ministry": the modifier is the actor.
             # A name in apposition is the noun itself ("the news agency Sputnik"); a
             # modifier stands for it ("Russian diplomats", "Russia's ministry").
@@ -314,12 +340,17 @@ class _Context:
                     found = self.arg(self.at[child.i])
                     if found is not None:
                         return found
-            preps = ("of", "from", "with") if token.lemma_.lower() in BORDERS else ("of", "from")
+            lemma = token.lemma_.lower()
+            preps = ("of", "from", "with") if lemma in BORDERS else ("of", "from", "in") if lemma in PEOPLE else ("of", "from")
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ in preps:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and pobj.i in self.at:
                             return self.arg(self.at[pobj.i])
+                        if pobj.dep_ == "pobj" and depth < 3 and pobj.pos_ == "NOUN" and child.lower_ == "of":
+                            found = self._actor_at(pobj, depth + 1)  # "members of the country's largest union"
+                            if found is not None:
+                                return found
             if depth < 3 and token.pos_ == "NOUN":
                 # "Oswald, the man who killed Kennedy" and "Oswald was the gunman who ...": a
                 # common noun in apposition to an actor, or predicated of one, stands for it
@@ -417,6 +448,8 @@ class _Context:
                 continue
             if token.dep_ in ("dobj", "pobj") and token.pos_ == "NOUN":
                 token = token.head
+                if token.dep_ == "prep" and token.lower_ in EVENT_PREPS and token.head.pos_ in ("VERB", "AUX"):
+                    token = token.head  # "visited Tehran for talks with ...": the visitor talks
                 continue
             break
         return []
@@ -717,6 +750,8 @@ def _governed_by(trigger: Token, verbs: list[str]) -> bool:
     if trigger.pos_ != "NOUN":
         return False
     head = trigger.head
+    if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in AMOUNT_NOUNS | {"part", "half", "rest", "much"}:
+        head = head.head.head  # "lifted most of its sanctions"
     lemma = head.lemma_.lower()
     particles = [c.lower_ for c in head.children if c.dep_ == "prt"]
     return lemma in verbs or any(f"{lemma} {p}" in verbs for p in particles)
