@@ -107,6 +107,18 @@ def test_jsonl_lines_are_read_or_skipped_with_their_numbers(tmp_path):
                             f"W006 {path}: 1 line(s) not UTF-8 (first: line 10), decoded as cp1252 (save the file as UTF-8 to be sure)"]
 
 
+def test_lone_surrogate_escapes_become_replacement_characters(tmp_path):
+    """JSON can escape half a character ("\\ud800"); UTF-8 cannot hold it, so CSV, Parquet and XML writers would fail."""
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"id": "a\\udc80", "title": "T \\ud800", "source": ["S \\udfff"], "text": "Oslo \\ud83c talks."}\n'
+                    '{"id": "b", "text": "Pair \\ud83c\\udf0d kept."}\n', encoding="utf-8")
+    reader = DocumentReader([path])
+    assert [(d.id, d.title, d.source, d.text) for d in reader] == [
+        ("a\ufffd", "T \ufffd", '["S \ufffd"]', "Oslo \ufffd talks."), ("b", None, None, "Pair \U0001f30d kept.")]
+    assert reader.notes == [f"W009 {path}: 1 line(s) with lone surrogate escapes such as \\ud800 (first: line 1), "
+                            "each replaced by U+FFFD (the writer split a character; fix the source to keep it)"]
+
+
 def test_stdin_bytes_with_bad_encoding_and_a_broken_text_stream():
     stream = io.BytesIO(b'{"id": "a", "text": "Caf\xe9 talks."}\n{"id": "b", "text": "Oslo."}\n')
     assert [d.text for d in DocumentReader(["-"], stdin=stream)] == ["Caf\xe9 talks.", "Oslo."]
@@ -209,7 +221,10 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 JSON_VALUE = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT
 RECORD = st.fixed_dictionaries({}, optional={"id": JSON_VALUE, "text": TEXT | JSON_VALUE, "title": JSON_VALUE,
                                              "date": JSON_VALUE, "url": st.lists(TEXT, max_size=2)})
+# JSON may escape half of a character (a lone surrogate such as \ud800), which no UTF-8 file can hold.
+HALF_CHARACTER = st.sampled_from(["\\ud800", "\\udfff", "\\udc80x", "\\ud83c"])
 JSONL_LINE = st.one_of(RECORD.map(lambda r: json.dumps(r, ensure_ascii=False)),
+                       st.tuples(RECORD, HALF_CHARACTER).map(lambda t: json.dumps(t[0]).replace('": "', '": "' + t[1])),
                        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=80))
 
 
@@ -217,6 +232,8 @@ def _check_nothing_lost(reader: DocumentReader, files: dict[str, list[str] | Non
     """Every file (or non-blank JSONL line) is yielded as a document or skipped with a reason."""
     docs = list(reader)
     assert len({d.id for d in docs}) == len(docs)
+    for d in docs:  # every field can be written as UTF-8 (CSV, Parquet, XML, HTML)
+        assert all(value is None or value.encode("utf-8") for value in (d.id, d.text, d.title, d.date, d.source, d.url))
     seen = {(d.path, d.line) for d in docs}
     skipped = {(s.path, s.line) for s in reader.skipped if s.reason}
     assert not seen & skipped
@@ -262,3 +279,51 @@ def test_processing_text_only_blanks_whole_lines(text):
     assert len(masked) == len(text)
     for original, line in zip(text.split("\n"), masked.split("\n")):
         assert line == original or (line.strip() == "" and len(line) == len(original))
+
+
+@pytest.fixture(scope="module")
+def loaded_pipeline():
+    from geoextract.pipeline import default_model
+    from geoextract.processing import PipelineSpec
+
+    return PipelineSpec(default_model()).load()
+
+
+@pytest.mark.model
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(TEXT, max_size=2), blobs=st.lists(st.binary(max_size=200), max_size=2),
+       jsonl=st.lists(JSONL_LINE, max_size=5))
+def test_random_inputs_through_a_whole_run(loaded_pipeline, monkeypatch, texts, blobs, jsonl):
+    """The whole of `extract` (reader, spaCy, rules, every writer, graph, report) on random input:
+    no exception but E005 (nothing readable), and every document the reader yields is in the outputs."""
+    from geoextract.extraction import extract
+    from geoextract.graph import read_gexf, read_graph
+    from geoextract.processing import PipelineSpec
+    from geoextract.report import write_report
+    from geoextract.table import load_relations, load_table
+
+    monkeypatch.setattr(PipelineSpec, "load", lambda self: loaded_pipeline)  # the model once, not per example
+    with tempfile.TemporaryDirectory() as folder:
+        inputs = Path(folder, "in")
+        inputs.mkdir()
+        for n, text in enumerate(texts):
+            Path(inputs, f"t{n}.txt").write_text(text, encoding="utf-8", newline="")
+        for n, blob in enumerate(blobs):
+            Path(inputs, f"b{n}.txt").write_bytes(blob)
+        Path(inputs, "d.jsonl").write_text("\n".join(jsonl), encoding="utf-8", newline="")
+        expected = {d.id: d.text for d in DocumentReader([inputs])}
+        out = Path(folder, "out")
+        try:
+            summary = extract([inputs], out, formats=("csv", "parquet"))
+        except GeoextractError as error:
+            assert error.code == "E005" and not expected
+            return
+        documents = load_table(out / "documents.csv", "documents")
+        assert dict(zip(documents["doc_id"], documents["chars"])) == {i: len(t) for i, t in expected.items()}
+        assert summary.documents == len(expected)
+        mentions = load_table(out / "mentions.parquet", "mentions")
+        assert all(expected[m.doc_id][m.start:m.end] == m.text for m in mentions.itertuples())
+        relations = load_relations(out / "relations.csv")
+        assert relations.equals(load_relations(out / "relations.parquet")) or len(relations) == 0
+        read_graph(out / "graph.graphml"), read_gexf(out / "graph.gexf")
+        assert write_report(out).stat().st_size > 0

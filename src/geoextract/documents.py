@@ -91,6 +91,9 @@ LINE_TAGS = frozenset({"br", "li", "tr", "dt", "dd"})
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption details div dl figcaption figure footer form h1 h2 h3 h4 "
     "h5 h6 header hr main nav ol p pre section summary table ul".split())
+# JSON may escape half a character ("\ud800"); such a lone surrogate cannot be written as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SPACE = re.compile(r"\s+")
 _BREAK = re.compile(r"[^\S\n]*\n\s*")
 _LINE = re.compile(r"[^\n]+")
@@ -221,6 +224,7 @@ class DocumentReader:
         encodings: Counter[str] = Counter()
         first_bad: int | None = None
         html_lines: list[int] = []
+        surrogate_lines: list[int] = []
         number = 0
         try:
             for number, line in enumerate(stream, start=1):
@@ -242,6 +246,11 @@ class DocumentReader:
                 if not isinstance(record, dict):
                     self._skip(Skipped(path=name, line=number, reason="not a JSON object"))
                     continue
+                if _SURROGATE_ESCAPE.search(line) or _SURROGATE.search(line):  # else none can be in the record
+                    cleaned = _without_surrogates(record)
+                    if cleaned != record:
+                        record = cleaned
+                        surrogate_lines.append(number)
                 text = record.get("text")
                 if not isinstance(text, str):
                     self._skip(Skipped(path=name, line=number, reason="no 'text' string"))
@@ -265,6 +274,8 @@ class DocumentReader:
             self.notes.append(Warnings.W006.format(path=name, count=count, line=first_bad, encoding=encoding))
         if html_lines:
             self.notes.append(Warnings.W008.format(path=name, count=len(html_lines), line=html_lines[0]))
+        if surrogate_lines:
+            self.notes.append(Warnings.W009.format(path=name, count=len(surrogate_lines), line=surrogate_lines[0]))
 
     def _document(self, text: str, *, title: str | None, path: str, line: int | None, doc_id: str,
                   meta: dict[str, str | None], html: bool) -> Document | None:
@@ -457,6 +468,17 @@ def _looks_like_html(text: str) -> bool:
     """Whether text is clearly markup (see `_HTML_PAGE`)."""
     return (bool(_HTML_PAGE.match(text)) or bool(_HTML_START.match(text) and _HTML_END.search(text))
             or sum(1 for _ in islice(_HTML_BLOCK.finditer(text), 3)) == 3)
+
+
+def _without_surrogates(value: object) -> object:
+    """A parsed JSON value with every lone surrogate replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 def _scalar(value: object) -> str | None:

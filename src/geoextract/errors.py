@@ -58,6 +58,7 @@ class Warnings(str, Enum):
     W006 = "{path}: {count} line(s) not UTF-8 (first: line {line}), decoded as {encoding} (save the file as UTF-8 to be sure)"
     W007 = "{path}: converted from HTML to plain text (offsets refer to the plain text)"
     W008 = "{path}: {count} 'text' field(s) converted from HTML to plain text (first: line {line}; offsets refer to the plain text)"
+    W009 = "{path}: {count} line(s) with lone surrogate escapes such as \\ud800 (first: line {line}), each replaced by U+FFFD (the writer split a character; fix the source to keep it)"
     W010 = "{count} edge(s) rest only on documents without a usable date: they get no time interval, so Gephi shows them throughout the timeline (give documents an ISO date)"
     W011 = "{count} control character(s) removed from graph labels and attributes: XML 1.0 cannot hold them"
 
