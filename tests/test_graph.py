@@ -134,7 +134,7 @@ def test_nodes_take_actor_attributes_when_the_table_has_them():
     assert graph.nodes["united-nations"] == {"label": "United Nations", "type": "igo"}  # not in the actors table
 
 
-def test_actors_without_relations_are_nodes_when_asked():
+def test_actors_without_relations_are_nodes_when_asked(tmp_path):
     rows = frame(relation())
     actors = pd.DataFrame({"actor_id": ["russia", "vladimir-putin", "north-korea"],
                            "name": ["Russia", "Vladimir Putin", "North Korea"], "type": ["state", "person", "state"],
@@ -150,6 +150,9 @@ def test_actors_without_relations_are_nodes_when_asked():
                                              "wikidata": "Q7747", "roles": "President of Russia 2012-05-07.."}
     assert graph.degree("vladimir-putin") == 0
     assert list(build_graph(rows.iloc[:0], actors, isolated=True).nodes) == ["russia", "vladimir-putin", "north-korea"]
+    alone = build_graph(rows.iloc[:0], actors.iloc[1:2], isolated=True)  # a graph of one node, no edge
+    assert dict(read_gexf(write_gexf(alone, tmp_path / "g.gexf")).nodes(data=True)) == dict(alone.nodes(data=True))
+    assert dict(read_graph(write_graphml(alone, tmp_path / "g.graphml")).nodes(data=True)) == dict(alone.nodes(data=True))
 
 
 NAME = 'Kim <&> "Jong" \'Un\'\x00\x07\x1b \u0416\u0443\u043a\u043e\u0432 \ubd81\ud55c \u0627\u0644\u0639\u0631\u0628\u064a\u0629 \U0001f30d\r\nend\ttab'

@@ -303,7 +303,9 @@ def read_gexf(path: str | Path) -> nx.MultiDiGraph:
         if "start" in attrs:
             attrs["first_date"] = attrs.pop("start")
         graph.add_node(node, **attrs)
-    for source, target, key, data in read.edges(keys=True, data=True):
+    # without edges the reader gives a simple graph (its multigraph switch is an edge's doing)
+    edges = read.edges(keys=True, data=True) if read.is_multigraph() else ()
+    for source, target, key, data in edges:
         attrs = {k: v for k, v in data.items() if k != "id"}  # the GEXF edge id, a counter
         if "start" in attrs:
             attrs["first_date"], attrs["last_date"] = attrs.pop("start"), attrs.pop("end")
