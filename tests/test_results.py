@@ -1,8 +1,14 @@
 """The result store: content keys, JSON round trips, damaged entries, commits that survive a kill."""
 
+import json
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from geoextract.results import RESULT_VERSION, ResultStore, content_key
 
@@ -19,9 +25,9 @@ def test_content_key_depends_on_text_and_fingerprint():
 
 def test_store_round_trip_and_misses(tmp_path):
     store = ResultStore(tmp_path / "r.sqlite")
-    assert store.get("k") is None
+    assert store.get("k") is None and "k" not in store
     store.put("k", RESULT)
-    assert store.get("k") == RESULT
+    assert store.get("k") == RESULT and "k" in store and (store.hits, store.misses) == (1, 1)  # `in` counts nothing
     store.close()
     again = ResultStore(tmp_path / "r.sqlite")
     assert again.get("k") == RESULT and len(again) == 1 and (again.hits, again.misses) == (1, 0)
@@ -47,3 +53,69 @@ def test_committed_results_survive_a_killed_process(tmp_path):
     assert process.returncode == -9
     store = ResultStore(path)
     assert store.get("a") == RESULT and store.get("b") == RESULT
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """The outputs of a run (not the temporary files or the journal)."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_run_killed_at_any_write_leaves_each_output_whole(tmp_path):
+    """SIGKILL between any two file operations: every output is the previous run's or the new run's,
+    byte for byte, never a part; and the next run completes. Killing the process exactly before
+    its k-th rename is the worst moment for each k: its temporary files are written, nothing cleans up."""
+    from geoextract.extraction import SAMPLE, extract
+
+    articles = SAMPLE.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "old.jsonl").write_text("\n".join(articles[:2]) + "\n", encoding="utf-8")
+    cache, formats = tmp_path / "cache", ("csv", "parquet")
+    extract([tmp_path / "old.jsonl"], tmp_path / "old", cache=cache, formats=formats)
+    extract([SAMPLE], tmp_path / "new", cache=cache, formats=formats)  # from now on no model loads: all cached
+    old, new = _files(tmp_path / "old"), _files(tmp_path / "new")
+    renames = [0]
+    real_replace = os.replace
+
+    def counting(src, dst):
+        renames[0] += 1
+        real_replace(src, dst)
+
+    os.replace = counting
+    try:
+        extract([SAMPLE], tmp_path / "count", cache=cache, formats=formats)
+    finally:
+        os.replace = real_replace
+    assert renames[0] >= len(new)  # every output is renamed into place
+    for k in range(1, renames[0] + 1):
+        out = tmp_path / f"killed-{k}"
+        shutil.copytree(tmp_path / "old", out)
+        pid = os.fork()
+        if pid == 0:  # the child: a run that dies, as under SIGKILL, just before its k-th rename
+            calls = [0]
+
+            def dying(src, dst):
+                calls[0] += 1
+                if calls[0] == k:
+                    os._exit(9)
+                real_replace(src, dst)
+
+            os.replace = dying
+            try:
+                extract([SAMPLE], out, cache=cache, formats=formats)
+            finally:
+                os._exit(0 if calls[0] < k else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.WEXITSTATUS(status) == 9, k
+        left = _files(out)
+        assert set(left) <= set(old) | set(new)
+        for name, data in left.items():
+            assert data in (old.get(name), new.get(name)), (k, name)
+        assert sum(left.get(name) == new[name] != old.get(name) for name in new) <= k - 1  # renamed before the kill
+        summary = extract([SAMPLE], out, cache=cache, formats=formats, resume=True)
+        done = _files(out)
+        counts = {k: v for k, v in json.loads(done.pop("run.json"))["counts"].items() if k not in ("from_cache", "resumed")}
+        assert counts == {k: v for k, v in json.loads(new["run.json"])["counts"].items() if k not in ("from_cache", "resumed")}
+        assert summary.resumed == summary.documents == len(articles)  # the killed run had finished every document
+        assert done == {name: data for name, data in new.items() if name != "run.json"}  # timings and paths aside
+        assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file, no journal

@@ -172,6 +172,10 @@ class ResultStore:
         self.hits += 1
         return value
 
+    def __contains__(self, key: str) -> bool:
+        """Whether the store holds `key` (not counted as a hit or a miss)."""
+        return self._db.execute("SELECT 1 FROM results WHERE key = ?", (key,)).fetchone() is not None
+
     def put(self, key: str, result: dict[str, Any]) -> None:
         if self._open_since is None:
             self._db.execute("BEGIN")
