@@ -289,7 +289,7 @@ def _results(reader: DocumentReader, engine: Engine, journal: ResultStore, store
         for document, key, hit in batch:
             result = hit if hit is not None else next(fresh)
             if "error" not in result:
-                if hit is None or journal.get(key) is None:
+                if hit is None or key not in journal:  # a cache hit goes into the journal too
                     journal.put(key, result)
                 if store is not None and hit is None:
                     store.put(key, result)
