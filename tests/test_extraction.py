@@ -171,7 +171,7 @@ def test_seed_articles_key_facts(tmp_path):
 
 
 OUTPUTS = ("relations.csv", "relations.parquet", "mentions.csv", "quantities.csv", "actors.csv", "documents.csv",
-           "review.csv", "graph.graphml")
+           "review.csv", "stories.csv", "claims.csv", "claims.parquet", "graph.graphml", "graph.gexf")
 
 
 def _same_outputs(a, b, names=OUTPUTS):
