@@ -170,6 +170,51 @@ def test_seed_articles_key_facts(tmp_path):
     assert (frame["attributed_to"] == "Sputnik").any()
 
 
+SEEDS_JUDGED = ROOT / "tests" / "data" / "seeds_judged.jsonl"
+
+
+def seed_scores(frame, judged):
+    """Precision of a run's rows against our judgments (a row nobody judged counts as not
+    correct, so the score is a lower bound) and recall of the key facts: SEED_FACTS and the
+    `key_fact` entries of seeds_judged.jsonl."""
+    verdicts = {(j["doc_id"], j["source"], j["relation"], j["target"], j["trigger_start"]): j["verdict"]
+                for j in judged if j["kind"] == "row"}
+    rows = list(zip(frame["doc_id"], frame["source"], frame["relation"].astype(str), frame["target"],
+                    frame["trigger_start"].astype(int)))
+    unjudged = [row for row in rows if row not in verdicts]
+    wrong = [row for row in rows if verdicts.get(row) == "wrong"]
+    correct = sum(verdicts.get(row) == "correct" for row in rows)
+    found = {(d[:3], s, r, t) for d, s, r, t, _ in rows}
+    facts = SEED_FACTS + [(j["doc_id"][:3], j["source"], j["relation"], j["target"]) for j in judged
+                          if j["kind"] == "key_fact"]
+    missed = [fact for fact in facts if fact not in found]
+    return correct / max(1, len(rows)), 1 - len(missed) / len(facts), wrong, unjudged, missed
+
+
+def test_seed_judgments_are_well_formed():
+    judged = read_jsonl(SEEDS_JUDGED)
+    rows = [j for j in judged if j["kind"] == "row"]
+    assert {j["kind"] for j in judged} == {"row", "key_fact"}
+    assert all(j["verdict"] in ("correct", "wrong") and j["reason"] for j in rows)
+    assert all(0 <= j["trigger_start"] < j["trigger_end"] for j in rows)
+    assert all(j["relation"] in RelationType.__members__ for j in judged)
+    keys = [(j["doc_id"], j["source"], j["relation"], j["target"], j["trigger_start"]) for j in rows]
+    assert len(keys) == len(set(keys))  # one verdict per row
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not (SHARED / "corpus" / "seeds").is_dir(), reason="needs ../shared/corpus/seeds")
+def test_seed_articles_precision_and_recall(tmp_path):
+    """Every row of the seed run against our judgment of it (tests/data/seeds_judged.jsonl)."""
+    extract([SHARED / "corpus" / "seeds"], tmp_path)
+    frame = load_relations(tmp_path / "relations.csv")
+    precision, recall, wrong, unjudged, missed = seed_scores(frame, read_jsonl(SEEDS_JUDGED))
+    print(f"seed rows {len(frame)}: precision {precision:.3f}, key-fact recall {recall:.3f}; "
+          f"wrong {wrong}; not judged {unjudged}; missed {missed}")
+    assert precision >= 0.9, (precision, wrong, unjudged)
+    assert recall >= 0.8, (recall, missed)
+
+
 OUTPUTS = ("relations.csv", "relations.parquet", "mentions.csv", "quantities.csv", "actors.csv", "documents.csv",
            "review.csv", "stories.csv", "claims.csv", "claims.parquet", "graph.graphml", "graph.gexf")
 

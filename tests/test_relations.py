@@ -725,3 +725,109 @@ def test_blocking_deliveries_is_not_trade(nlp):
         China      3 pobj  PROPN
     """, ents=[(0, 1, "GPE"), (4, 5, "GPE")]))
     assert "TRADE" not in {r["relation"] for r in doc._.relations}
+
+
+def test_ties_count_only_when_built_and_a_free_pass_is_no_aid(nlp):
+    # "Russia strengthened its ties with China ." vs "Russia 's ties with China are old ."
+    built = run(nlp, parsed(nlp, """
+        Russia       1 nsubj PROPN
+        strengthened 1 ROOT  VERB  strengthen
+        its          3 poss  PRON
+        ties         1 dobj  NOUN  ties NNS
+        with         3 prep  ADP
+        China        4 pobj  PROPN
+    """, ents=[(0, 1, "GPE"), (5, 6, "GPE")]))
+    assert triples(built) == {("Russia", "COOPERATE", "China")}
+    state = run(nlp, parsed(nlp, """
+        Russia 2 poss  PROPN
+        's     0 case  PART
+        ties   5 nsubj NOUN  ties NNS
+        with   2 prep  ADP
+        China  3 pobj  PROPN
+        are    5 ROOT  AUX   be
+        old    5 acomp ADJ
+    """, ents=[(0, 1, "GPE"), (4, 5, "GPE")]))
+    assert triples(state) == set()
+    # "Russia is not giving China a free pass ."
+    doc = run(nlp, parsed(nlp, """
+        Russia 3 nsubj  PROPN
+        is     3 aux    AUX   be
+        not    3 neg    PART
+        giving 3 ROOT   VERB  give
+        China  3 dative PROPN
+        a      7 det    DET
+        free   7 amod   ADJ
+        pass   3 dobj   NOUN
+    """, ents=[(0, 1, "GPE"), (4, 5, "GPE")]))
+    assert triples(doc) == set()
+
+
+def test_a_say_verb_inside_someone_elses_quote_is_not_a_statement(nlp):
+    # “ Moscow believes China is right , ” Putin said .
+    doc = run(nlp, parsed(nlp, """
+        “        9  punct PUNCT
+        Moscow   2  nsubj PROPN
+        believes 9  ccomp VERB  believe
+        China    4  nsubj PROPN
+        is       2  ccomp AUX   be
+        right    4  acomp ADJ
+        ,        9  punct PUNCT
+        ”        9  punct PUNCT
+        Putin    9  nsubj PROPN
+        said     9  ROOT  VERB  say
+        .        9  punct PUNCT
+    """, ents=[(1, 2, "GPE"), (3, 4, "GPE"), (8, 9, "PERSON")]))
+    statements = {(r["source"], r["target"]) for r in doc._.relations if r["relation"] == "STATEMENT"}
+    assert ("Russia", "China") not in statements
+    assert ("Vladimir Putin", "Russia") in statements
+
+
+def test_led_groups_stand_for_their_leader_and_borders_do_not_act(nlp):
+    # "China resisted US-led efforts ."
+    doc = run(nlp, parsed(nlp, """
+        China    1 nsubj    PROPN
+        resisted 1 ROOT     VERB  resist
+        US       4 npadvmod PROPN
+        -        4 punct    PUNCT
+        led      5 amod     VERB  lead
+        efforts  1 dobj     NOUN  effort NNS
+        .        1 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (2, 3, "GPE")]))
+    assert triples(doc) == {("China", "REJECT", "United States")}
+    # "Russia shares a border with China that has led to resisting America ."
+    doc = run(nlp, parsed(nlp, """
+        Russia    1 nsubj PROPN
+        shares    1 ROOT  VERB  share
+        a         3 det   DET
+        border    1 dobj  NOUN
+        with      3 prep  ADP
+        China     4 pobj  PROPN
+        that      8 nsubj PRON
+        has       8 aux   AUX   have
+        resulted  3 relcl VERB  result
+        in        8 prep  ADP
+        resisting 9 pcomp VERB  resist
+        America   10 dobj PROPN
+    """, ents=[(0, 1, "GPE"), (5, 6, "GPE"), (11, 12, "GPE")]))
+    assert ("Russia", "REJECT", "United States") in triples(doc)
+    assert ("China", "REJECT", "United States") not in triples(doc)
+
+
+def test_a_description_takes_an_actor_of_its_own_sentence_first(nlp):
+    # "Russia spoke . Putin mocked Kim Jong Un and threatened the country ."
+    doc = run(nlp, parsed(nlp, """
+        Russia     1 nsubj    PROPN
+        spoke      1 ROOT     VERB  speak
+        .          1 punct    PUNCT
+        Putin      4 nsubj    PROPN
+        met        4 ROOT     VERB  meet
+        North      7 amod     ADJ   north
+        Korean     7 amod     ADJ   korean
+        envoys     4 dobj     NOUN  envoy NNS
+        and        4 cc       CCONJ
+        threatened 4 conj     VERB  threaten
+        the        11 det     DET
+        country    9 dobj     NOUN
+        .          4 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (3, 4, "PERSON"), (5, 7, "NORP")]))
+    assert ("Vladimir Putin", "THREATEN", "North Korea") in triples(doc)

@@ -119,3 +119,19 @@ def test_date_bounds(text, bounds):
 
 def test_strict_dates_have_no_time():
     assert date_bounds("2017-08-15T10:30:00Z", strict=True) is None
+
+
+def test_relation_pattern_word_lists_are_checked():
+    from geoextract.rules import validate_relation_patterns
+
+    pattern = [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LEMMA": "give"}},
+               {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "target", "RIGHT_ATTRS": {"DEP": "dative"}}]
+    good = {"id": "aid.x", "relation": "AID", "action_category": "ECONOMIC", "pattern": pattern,
+            "only_under": ["strengthen", "build up"], "not_objects": ["pass"]}
+    assert validate_relation_patterns([good])
+    bad = dict(good, id="aid.y", only_under="strengthen", not_objects=[""], _line=2)
+    with pytest.raises(GeoextractError) as info:
+        validate_relation_patterns([dict(good, _line=1), bad], "relations.jsonl")
+    found = str(info.value)
+    assert "line 2 (id 'aid.y'): 'only_under' must be a list of verb lemmas" in found
+    assert "line 2 (id 'aid.y'): 'not_objects' must be a list of noun lemmas" in found

@@ -34,7 +34,8 @@ SAY_VERBS = {"say", "tell", "report", "add", "claim", "state", "declare", "annou
              "insist", "warn", "note", "argue", "stress", "confirm", "deny", "believe", "allege"}
 HEDGE_WORDS = {"may", "might", "could", "reportedly", "allegedly", "apparently", "possibly", "perhaps",
                "likely", "probably", "seemingly", "supposedly", "unlikely"}
-HEDGE_VERBS = {"seem", "appear", "suspect", "expect", "consider", "plan", "intend", "try", "hope", "aim"}
+HEDGE_VERBS = {"seem", "appear", "suspect", "expect", "consider", "plan", "intend", "try", "hope", "aim", "fear",
+               "worry"}
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "without"}
 PRONOUNS = {"it": "thing", "its": "thing", "they": "group", "their": "group", "them": "group",
             "he": "person", "his": "person", "him": "person", "she": "person", "her": "person"}
@@ -82,9 +83,12 @@ PEOPLE = {"people", "civilian", "family", "resident", "refugee", "child", "popul
 # exercises", "rejected Trump's ultimatum", "support for Israel's offensive". Backing "UN
 # sanctions" is joining them, not backing the UN: for SUPPORT only a possessive owner counts.
 OWNERS = {"ACCUSE": ("poss", "amod", "compound"), "REJECT": ("poss", "amod", "compound"),
-          "PROTEST": ("poss", "amod", "compound"), "THREATEN": ("poss", "amod", "compound"), "SUPPORT": ("poss",)}
+          "PROTEST": ("poss", "amod", "compound"), "THREATEN": ("poss", "amod", "compound"), "SUPPORT": ("poss",),
+          "COOPERATE": ("poss", "amod", "compound"),  # "modernizing North Korean railways"
+          "AID": ("poss",)}  # "routing North Korea's internet traffic"
 # Prepositions that tie an event noun to the verb of its actor: "visited Tehran for talks with",
 # "thanked Tokyo during a call with", "withdrew troops under an agreement with".
+LEADING = {"lead", "head", "run"}  # "US-led efforts" are the United States' efforts
 EVENT_PREPS = {"for", "during", "in", "at", "under"}  # not "after X": its actor is someone else
 BORDERS = {"border", "frontier", "boundary"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
@@ -182,6 +186,11 @@ class RelationExtractor:
         trigger = roles["trigger"]
         if pattern.get("not_under") and _governed_by(trigger, pattern["not_under"]):
             return []  # "lifted sanctions on Syria", "called off talks with Thailand"
+        if pattern.get("only_under") and not _governed_by(trigger, pattern["only_under"]):
+            return []  # ties are an event when built: "strengthened its ties with", not "its ties with"
+        if pattern.get("not_objects") and any(c.dep_ == "dobj" and c.lemma_.lower() in pattern["not_objects"]
+                                              for c in trigger.children):
+            return []  # "not giving Pyongyang a free pass" is no aid
         if "source" in roles:
             sources = ctx.actors_for(roles["source"])
         elif pattern.get("source_from") == "document":
@@ -202,6 +211,12 @@ class RelationExtractor:
         pairs = [(source, target) for source in sources for target in targets]
         if pattern.get("symmetric"):  # "trade between X and Y" holds both ways
             pairs += [(target, source) for source, target in pairs]
+        if pattern["relation"] == "STATEMENT":
+            speaker = ctx.quote_speaker_at(trigger.idx)
+            if speaker is not None:
+                # "The Kremlin really believes ...", inside Kortunov's quote, is his reading of
+                # the Kremlin, not a statement the Kremlin made: the quote is his statement
+                pairs = [(s, t) for s, t in pairs if s.actor_id == speaker.actor_id]
         out = []
         for source, target in pairs:
             if source.actor_id == target.actor_id:
@@ -340,6 +355,9 @@ class _Context:
                     found = self.arg(self.at[child.i])
                     if found is not None:
                         return found
+            led = self._leader(token)
+            if led is not None:
+                return led
             lemma = token.lemma_.lower()
             preps = ("of", "from", "with") if lemma in BORDERS else ("of", "from", "in") if lemma in PEOPLE else ("of", "from")
             for child in token.children:
@@ -372,18 +390,36 @@ class _Context:
         token = arg.words[0]
         return self._antecedent(token, PRONOUNS[token.lower_], arg.words, "pronoun", besides=actor_id)
 
+    def _leader(self, noun: Token) -> _Arg | None:
+        """The leader a group noun stands for: "US-led efforts", "forces led by the United States"."""
+        for child in noun.children:
+            if child.dep_ in ("amod", "acl") and child.lemma_.lower() in LEADING:
+                for mark in child.children:
+                    if mark.dep_ in ("npadvmod", "compound") and mark.i in self.at:
+                        return self.arg(self.at[mark.i])
+                    if mark.dep_ == "agent":
+                        for pobj in mark.children:
+                            if pobj.dep_ == "pobj" and pobj.i in self.at:
+                                return self.arg(self.at[pobj.i])
+        return None
+
     def _antecedent(self, token: Token, kind: str, at: Span, how: str, besides: str = "") -> _Arg | None:
         """The most recent compatible actor within the last two sentences (a small rule
-        resolver): a subject first, else the nearest mention; a description ("the country")
-        looks back further than a pronoun, four sentences."""
+        resolver): its own sentence first, there and before a subject first, else the nearest
+        mention; a description ("the country") looks back further than a pronoun, four sentences."""
         sent = self.sent_of.get(token.i, 0)
         floor = self.sents[max(0, sent - (4 if how == "description" else 2))].start
+        # a subject pronoun continues the previous sentence's topic; other references look
+        # in their own sentence first
+        here = self.sents[sent].start if how == "description" or token.dep_ not in ("nsubj", "nsubjpass") else 0
         allowed = COMPATIBLE[kind]
         bound = _clause_subjects(token) if how == "pronoun" else set()
         fallback = None
         for span in reversed(self.mentions):
             if span.start >= token.i or span.start < floor:
                 continue
+            if span.start < here and fallback is not None and fallback.start >= here:
+                break  # "Trump told the UN he would destroy the country": North Korea, named here
             if at.start <= span.start < at.end or any(span.start <= i < span.end for i in bound):
                 continue  # "Sirhan shot him": an object pronoun is not its own clause's subject
             info = self.actors.get(span.kb_id_)
@@ -424,14 +460,17 @@ class _Context:
             for child in token.children:
                 if child.dep_ == "nsubj" and not passive:
                     # "An Israeli drone strike killed ...": the event's modifier is its agent
-                    args = self.actors_for(child) or self._modifier_actors(child)
-                    if args or not (child.lower_ in RELATIVE and token.dep_ == "relcl"):
-                        return args
+                    if child.lower_ in RELATIVE and token.dep_ == "relcl":
+                        break  # the noun the clause modifies, below
+                    return self.actors_for(child) or self._modifier_actors(child)
             if token.dep_ == "relcl":  # "Russia, which shares a border with ..."
                 args = self.actors_for(token.head)
                 head = token.head
-                if not args and head.lemma_.lower() in INSTRUMENTS and head.dep_ == "dobj":
-                    return self.subject_actors(head.head)  # "X fired the shots that killed Y"
+                if head.dep_ == "dobj" and head.lemma_.lower() in INSTRUMENTS | BORDERS and (
+                        not args or head.lemma_.lower() in BORDERS):
+                    # "X fired the shots that killed Y", "X shares a border with Y that has
+                    # resulted in resisting ...": things do not act; who has them does
+                    return self.subject_actors(head.head)
                 return args
             if token.dep_ == "acl" and token.tag_ != "VBN":  # "South Africa's case accusing Israel"
                 args = self.actors_for(token.head)
@@ -532,13 +571,18 @@ class _Context:
         return []
 
     def clause_actors(self, head: Token) -> list[_Arg]:
-        """Actors of a clause, its subject first, then the others in text order."""
+        """Actors of a clause, its subject first, then the others in text order. A clause whose
+        subject is a name we do not know is about that ("The West, Russians believe, is
+        tainted ..."); relative clauses and appositions inside it are asides, not its topic."""
         out: list[_Arg] = []
         for child in head.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 out.extend(self.actors_for(child))
+                if not out and child.pos_ == "PROPN":
+                    return []
+        asides = {t.i for c in head.subtree if c.dep_ in ("relcl", "appos") and c.head != head for t in c.subtree}
         for token in head.subtree:
-            if token.i in self.at:
+            if token.i in self.at and token.i not in asides:
                 found = self.arg(self.at[token.i])
                 if found is not None and all(found.actor_id != a.actor_id for a in out):
                     out.append(found)

@@ -298,9 +298,12 @@ def validate_relation_patterns(
             problems.append(
                 f"{where}: 'action_category' must be one of {', '.join(ActionCategory.__members__)}"
             )
-        not_under = record.get("not_under", [])
-        if not isinstance(not_under, list) or not all(isinstance(v, str) and v.strip() for v in not_under):
-            problems.append(f"{where}: 'not_under' must be a list of verb lemmas (\"lift\", \"call off\")")
+        for key, what in (("not_under", "verb lemmas (\"lift\", \"call off\")"),
+                          ("only_under", "verb lemmas (\"strengthen\", \"build up\")"),
+                          ("not_objects", "noun lemmas (\"pass\", \"chance\")")):
+            values = record.get(key, [])
+            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+                problems.append(f"{where}: '{key}' must be a list of {what}")
         confidence = record.get("confidence", 0.7)
         if not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
             problems.append(f"{where}: 'confidence' must be a number in (0, 1]")
