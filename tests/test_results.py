@@ -43,6 +43,38 @@ def test_damaged_or_old_entries_are_misses(tmp_path):
     assert store.get("old") is None and store.get("bad") is None and store.misses == 2
 
 
+def test_a_damaged_or_full_store_is_a_one_line_error(tmp_path):
+    from geoextract.errors import GeoextractError
+
+    (tmp_path / "junk.sqlite").write_bytes(b"this is no database, " * 100)
+    with pytest.raises(GeoextractError, match=r"^E039 cannot use the result store .*junk\.sqlite: file is not a database \(delete it"):
+        ResultStore(tmp_path / "junk.sqlite")
+    store = ResultStore(tmp_path / "r.sqlite", commit_every=0)
+    store._db.execute("PRAGMA max_page_count = 3")  # a disk with no room left
+    with pytest.raises(GeoextractError, match=r"^E038 cannot write .*r\.sqlite: database or disk is full"):
+        store.put("big", {**RESULT, "text": os.urandom(50_000).hex()})
+    store.close()
+
+
+def test_nothing_is_unpickled_from_a_store_or_anywhere(tmp_path):
+    """A store entry that is a pickle is a miss; geoextract's code imports no pickle-like loader."""
+    import pickle
+    import zlib
+
+    class Boom:
+        def __reduce__(self):
+            return (Path(tmp_path / "pwned").touch, ())
+
+    store = ResultStore(tmp_path / "r.sqlite")
+    store._db.execute("INSERT INTO results VALUES ('k', ?)", (zlib.compress(pickle.dumps(Boom())),))
+    assert store.get("k") is None and not (tmp_path / "pwned").exists()
+    source = Path(__file__).resolve().parents[1] / "src" / "geoextract"
+    loaders = ("import pickle", "from pickle", "cPickle", "import dill", "import joblib", "import shelve", "import marshal",
+               "read_pickle", "allow_pickle=True", "torch.load(")
+    found = [(path.name, loader) for path in source.rglob("*.py") for loader in loaders if loader in path.read_text()]
+    assert found == []
+
+
 def test_committed_results_survive_a_killed_process(tmp_path):
     path = tmp_path / "r.sqlite"
     script = (f"import os, signal\nfrom geoextract.results import ResultStore\n"

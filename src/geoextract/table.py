@@ -67,9 +67,19 @@ SCHEMAS = {
 
 
 class TableWriter:
-    """Streams rows of one table to CSV and/or Parquet, renamed into place on `close()`."""
+    """Streams rows of one table to CSV and/or Parquet, renamed into place on `close()`.
+
+    A failing write (a full disk, a folder gone) raises GeoextractError E038, never a bare OSError.
+    """
 
     def __init__(self, out_dir: Path, name: str, formats: tuple[str, ...] = ("csv",), batch_rows: int = 5000) -> None:
+        try:
+            self._open(out_dir, name, formats, batch_rows)
+        except OSError as error:
+            self.abort()
+            raise _write_error(out_dir / name, error) from None
+
+    def _open(self, out_dir: Path, name: str, formats: tuple[str, ...], batch_rows: int) -> None:
         self.schema = SCHEMAS[name]
         self.columns = self.schema.names
         # An int in a float column is written as a float (24.0), as Parquet stores it.
@@ -90,14 +100,17 @@ class TableWriter:
 
     def write(self, row: dict[str, Any]) -> None:
         self.rows += 1
-        if self._csv is not None:
-            # a plain list in column order (csv.DictWriter re-checks the keys of every row)
-            self._csv.writerow([csv_cell(float(v) if k in self._floats and isinstance(v, int) else v)
-                                for k, v in ((k, row.get(k)) for k in self.columns)])
-        if self._parquet is not None:
-            self._batch.append(row)
-            if len(self._batch) >= self._batch_rows:
-                self._flush()
+        try:
+            if self._csv is not None:
+                # a plain list in column order (csv.DictWriter re-checks the keys of every row)
+                self._csv.writerow([csv_cell(float(v) if k in self._floats and isinstance(v, int) else v)
+                                    for k, v in ((k, row.get(k)) for k in self.columns)])
+            if self._parquet is not None:
+                self._batch.append(row)
+                if len(self._batch) >= self._batch_rows:
+                    self._flush()
+        except OSError as error:
+            raise _write_error(next(iter(self.tmp.values())), error) from None
 
     def _flush(self) -> None:
         if self._parquet is not None and self._batch:
@@ -106,41 +119,59 @@ class TableWriter:
 
     def close(self) -> list[Path]:
         """Finish the files and move them to their final names."""
-        if self._csv is not None:
-            self._csv_file.close()
-        if self._parquet is not None:
-            self._flush()
-            self._parquet.close()
-        for fmt, path in self.paths.items():
-            os.replace(self.tmp[fmt], path)
+        try:
+            if self._csv is not None:
+                self._csv_file.close()
+            if self._parquet is not None:
+                self._flush()
+                self._parquet.close()
+            for fmt, path in self.paths.items():
+                os.replace(self.tmp[fmt], path)
+        except OSError as error:
+            raise _write_error(next(iter(self.paths.values())), error) from None
         return list(self.paths.values())
 
     def abort(self) -> None:
-        if self._csv is not None:
-            self._csv_file.close()
-        if self._parquet is not None:
-            self._parquet.close()
-        for tmp in self.tmp.values():
+        """Close and remove the temporary files (the previous tables stay as they were)."""
+        for stream in (getattr(self, "_csv_file", None), getattr(self, "_parquet", None)):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:  # the disk that failed a write may fail the close too: the file goes anyway
+                pass
+        for tmp in getattr(self, "tmp", {}).values():
             tmp.unlink(missing_ok=True)
 
 
 def write_frame(frame: pd.DataFrame, out_dir: Path, name: str, formats: tuple[str, ...]) -> list[Path]:
-    """Write a whole (aggregated) table atomically in the chosen formats."""
+    """Write a whole (aggregated) table atomically in the chosen formats.
+
+    Raises:
+        GeoextractError: E038 when a file cannot be written (its previous version stays).
+    """
     written = []
     for fmt in formats:
         path = out_dir / f"{name}.{fmt}"
         tmp = path.with_name(f".{path.name}.tmp")
-        if fmt == "csv":
-            safe = frame.copy()
-            for column in safe.columns:
-                if not pd.api.types.is_numeric_dtype(safe[column]):
-                    safe[column] = safe[column].map(csv_cell)
-            safe.to_csv(tmp, index=False, lineterminator="\r\n")
-        else:
-            pq.write_table(pa.Table.from_pandas(frame, schema=SCHEMAS.get(name), preserve_index=False), tmp)
-        os.replace(tmp, path)
+        try:
+            if fmt == "csv":
+                safe = frame.copy()
+                for column in safe.columns:
+                    if not pd.api.types.is_numeric_dtype(safe[column]):
+                        safe[column] = safe[column].map(csv_cell)
+                safe.to_csv(tmp, index=False, lineterminator="\r\n")
+            else:
+                pq.write_table(pa.Table.from_pandas(frame, schema=SCHEMAS.get(name), preserve_index=False), tmp)
+            os.replace(tmp, path)
+        except OSError as error:
+            tmp.unlink(missing_ok=True)
+            raise _write_error(path, error) from None
         written.append(path)
     return written
+
+
+def _write_error(path: Path, error: OSError) -> GeoextractError:
+    return GeoextractError(Errors.E038, path=path, reason=(error.strerror or str(error)).lower())
 
 
 def csv_cell(value: Any) -> Any:
