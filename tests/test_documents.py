@@ -242,3 +242,38 @@ def test_non_english_documents_are_benign_skips_unless_wanted(tmp_path):
     assert (skip.reason, skip.error) == ("not English: 2% English function words", False)
     assert skip.message() == f"W001 skipped {tmp_path / 'fr.txt'}: not English: 2% English function words"
     assert [d.id for d in DocumentReader([tmp_path], skip_non_english=False)] == ["en", "fr"]
+
+
+SCRAPED = """<!DOCTYPE html><html><head><title>Oil for Pyongyang</title>
+<script>var teaser = "China accused Japan of provocation";</script><style>p { margin: 0 }</style></head>
+<body><nav><a href="/">Home</a> | <a href="/world">World</a></nav><article>
+<p>Russia sold oil to North Korea in March &amp; April, officials said.</p>
+<p>Read more: China accused Japan of provocation</p>
+<p>Japan urged China to stop the drills pic.twitter.com/Ab12Cd34</p>
+<p>Subscribe to our newsletter: China threatens Japan, and more</p>
+<p>Japan criticized China over the drills on Tuesday.</p>
+</article><footer>&copy; 2017 Example News. All rights reserved.</footer></body></html>"""
+
+
+@pytest.mark.model
+def test_a_scraped_page_gives_relations_only_from_its_article_with_offsets_into_its_text(tmp_path):
+    from geoextract.extraction import extract
+    from geoextract.table import load_relations, load_table
+
+    write(tmp_path / "in" / "page.html", SCRAPED)
+    extract([tmp_path / "in"], tmp_path / "out")
+    [document] = DocumentReader([tmp_path / "in"])
+    text = document.text
+    assert "Read more: China accused Japan" in text and "var teaser" not in text and "margin" not in text
+    relations = load_relations(tmp_path / "out" / "relations.csv")
+    triples = set(zip(relations["source"], relations["relation"].astype(str), relations["target"]))
+    assert ("Russia", "TRADE", "North Korea") in triples and ("Japan", "ACCUSE", "China") in triples
+    boilerplate = boilerplate_spans(text)
+    assert len(boilerplate) == 4  # read more, the tweet, the newsletter, the copyright line
+    for row in relations.itertuples():  # nothing from a boilerplate line, every offset into the page's text
+        assert not any(start <= row.trigger_start < end for start, end in boilerplate), row.evidence
+        assert text[row.source_start:row.source_end] in ("Russia", "Japan") and row.evidence in text
+    mentions = load_table(tmp_path / "out" / "mentions.csv", "mentions")
+    assert all(text[m.start:m.end] == m.text for m in mentions.itertuples())
+    assert not any(start <= m.start < end for m in mentions.itertuples() for start, end in boilerplate)
+    assert load_table(tmp_path / "out" / "documents.csv", "documents")["title"].tolist() == ["Oil for Pyongyang"]

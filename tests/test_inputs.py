@@ -15,6 +15,7 @@ import tracemalloc
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -327,3 +328,42 @@ def test_random_inputs_through_a_whole_run(loaded_pipeline, monkeypatch, texts, 
         assert relations.equals(load_relations(out / "relations.parquet")) or len(relations) == 0
         read_graph(out / "graph.graphml"), read_gexf(out / "graph.gexf")
         assert write_report(out).stat().st_size > 0
+
+
+@pytest.mark.model
+def test_the_whole_matrix_through_the_command_line(tmp_path):
+    """Every bad input of the matrix in one folder with good ones: one line on stderr each, no
+    traceback, the rest processed, exit 1 (damaged inputs), and run.json says what happened."""
+    from typer.testing import CliRunner
+
+    from geoextract.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = {}
+    for n, (case, (name, content, *_)) in enumerate(MATRIX.items()):
+        names[case] = folder / f"{n:02d}{Path(name).suffix}"
+        names[case].write_bytes(content)
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "lines.jsonl").write_text("\n".join([json.dumps({"id": "good", "text": GOOD}), "{broken", "[1]",
+                                                   json.dumps({"id": "x"}), json.dumps({"text": "  "})]) + "\n")
+    result = CliRunner().invoke(app, ["extract", str(folder), "--out", str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert all(line.startswith(("warning: W001 ", "warning: W002 ", "error: ")) for line in lines), lines
+    run = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    skipped = {(Path(s["path"]).name, s["line"]): s["reason"] for s in run["skipped"]}
+    for case, (_, _, outcome, expected, _) in MATRIX.items():
+        if outcome == SKIP:
+            assert skipped.pop((names[case].name, None)) == expected, case
+    assert skipped == {("lines.jsonl", 2): "not valid JSON (Expecting property name enclosed in double quotes)",
+                       ("lines.jsonl", 3): "not a JSON object", ("lines.jsonl", 4): "no 'text' string",
+                       ("lines.jsonl", 5): "empty 'text'"}
+    assert len(lines) == len(run["skipped"]) + 1  # one line per skip, and the closing error line
+    notes = " ".join(run["notes"])
+    for case in ("cp1252", "fits no encoding", "damaged UTF-8", "UTF-16", "HTML page"):
+        assert names[case].name in notes, case  # what was decoded or converted is said in run.json
+    assert "duplicate id 'good' renamed to 'good-2'" in notes
+    documents = pd.read_csv(tmp_path / "out" / "documents.csv")
+    assert len(documents) == 2 + sum(outcome == DOC for _, _, outcome, _, _ in MATRIX.values())
