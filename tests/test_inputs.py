@@ -367,3 +367,35 @@ def test_the_whole_matrix_through_the_command_line(tmp_path):
     assert "duplicate id 'good' renamed to 'good-2'" in notes
     documents = pd.read_csv(tmp_path / "out" / "documents.csv")
     assert len(documents) == 2 + sum(outcome == DOC for _, _, outcome, _, _ in MATRIX.values())
+
+
+@pytest.mark.parametrize("make_out, reason", [
+    (lambda tmp: tmp / "taken.txt", "it is a file"),
+    (lambda tmp: tmp / "taken.txt" / "out", "not a directory"),
+    (lambda tmp: tmp / "locked" / "out", "permission denied"),
+    (lambda tmp: tmp / "readonly", "it is not writable"),
+])
+def test_an_unusable_out_stops_before_anything_runs(tmp_path, monkeypatch, make_out, reason):
+    from typer.testing import CliRunner
+
+    from geoextract.cli import app
+
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "taken.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "readonly").mkdir()
+    real_mkdir, real_access = Path.mkdir, os.access
+
+    def mkdir(self, *args, **kwargs):  # as a user without rights on "locked" (root may write anywhere)
+        if self.parent.name == "locked":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    monkeypatch.setattr(os, "access", lambda path, mode: real_access(path, mode) and not (
+        mode & os.W_OK and Path(path).name == "readonly"))
+    out = make_out(tmp_path)
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "good.txt"), "--out", str(out), "-q"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr == f"error: E009 output directory {out} is not usable: {reason} (choose another --out)\n"
+    assert (tmp_path / "taken.txt").read_text(encoding="utf-8") == "mine"
