@@ -128,7 +128,7 @@ def test_fine_tuned_uncased_model_holds_its_encoder_and_reloads(tiny):
     from geoextract.training import Settings, train
 
     out = tiny["root"] / "fine-tuned"
-    result = train(out, tiny["data"], tiny["data"], Settings(encoder=str(tiny["encoder"]), fine_tune=True, cased=False,
+    result = train(out, tiny["data"], tiny["data"], Settings(encoder=str(tiny["encoder"]), fine_tune=True, cased=False, depth=0,
                                                              epochs=2, threads=1), log=lambda _: None)
     assert result.seconds["encode"] == 0.0 and len(result.epochs) == 2
     assert (out / "transformer" / "model").stat().st_size > 50_000  # the (tiny) encoder's weights are saved

@@ -161,17 +161,19 @@ def train(
                                                                         "frozen and train the NER on its outputs.")] = False,
     cased: Annotated[bool, typer.Option("--cased/--uncased", help="Add word shape, prefix and suffix features to the "
                                                                  "uncased encoder's vectors.")] = True,
+    depth: Annotated[int, typer.Option(min=0, help="Trainable window-encoder layers over the encoder's vectors (0: none).")] = 2,
     epochs: Annotated[int, typer.Option(min=1, help="At most this many epochs (stops earlier when dev F1 stops improving).")] = 20,
     max_docs: Annotated[Optional[int], typer.Option("--max-docs", min=1, help="Train on the first N documents only.",
                                                     show_default=False)] = None,
+    batch_words: Annotated[int, typer.Option("--batch-words", min=1, help="Words per update.")] = 2000,
     threads: Annotated[Optional[int], typer.Option(min=1, help="Torch threads [default: one per core].", show_default=False)] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
 ) -> None:
     """Train the transformer model (spacy-transformers; needs pip install -e ".[trf]") and save it for --model."""
     from .training import Settings, train as run_train
 
-    settings = Settings(encoder=encoder, base=base, fine_tune=fine_tune, cased=cased, epochs=epochs, max_docs=max_docs,
-                        threads=threads or os.cpu_count() or 1, seed=seed)
+    settings = Settings(encoder=encoder, base=base, fine_tune=fine_tune, cased=cased, depth=depth, epochs=epochs, max_docs=max_docs,
+                        batch_words=batch_words, threads=threads or os.cpu_count() or 1, seed=seed)
     try:
         result = run_train(out, train_data, dev_data, settings, log=lambda line: typer.echo(line, err=True))
     except GeoextractError as error:

@@ -56,6 +56,8 @@ class Settings:
     dropout: float = 0.1
     hidden_width: int = 64           # the NER's hidden layer
     shape_width: int = 64            # width of the casing embedding
+    depth: int = 2                   # trainable window-encoder layers over the encoder's vectors (0: none)
+    encode_width: int = 256          # their width
     window: int = 128                # encoder windows of this many wordpieces ...
     stride: int = 96                 # ... starting every this many
     max_docs: int | None = None      # train on the first N documents only (for measurements)
@@ -109,18 +111,26 @@ def build_pipeline(settings: Settings) -> Language:
         "transformer_config": {},
     }
     nlp.add_pipe("transformer" if settings.fine_tune else "geoextract_encoder", name=ENCODER_NAME, config={"model": model})
+    add_ner(nlp, settings)
+    nlp.add_pipe("geoextract_ner_labels")
+    return nlp
+
+
+def add_ner(nlp: Language, settings: Settings) -> Any:
+    """Add (or replace) the CoNLL NER listening to the encoder, after it."""
     pooling = {"@layers": "reduce_mean.v1"}
-    if settings.cased:
+    if settings.cased or settings.depth:
         tok2vec = {"@architectures": "geoextract.CasedTransformerTok2Vec.v1", "pooling": pooling, "width": settings.shape_width,
-                   "attrs": ["SHAPE", "PREFIX", "SUFFIX"], "rows": [500, 1000, 2500], "grad_factor": 1.0, "upstream": ENCODER_NAME}
+                   "attrs": ["SHAPE", "PREFIX", "SUFFIX"] if settings.cased else [], "rows": [500, 1000, 2500] if settings.cased else [],
+                   "depth": settings.depth, "encode_width": settings.encode_width, "grad_factor": 1.0, "upstream": ENCODER_NAME}
     else:
         tok2vec = {"@architectures": "spacy-transformers.TransformerListener.v1", "pooling": pooling, "grad_factor": 1.0,
                    "upstream": ENCODER_NAME}
-    nlp.add_pipe("ner", name=NER_NAME, config={"model": {
+    if NER_NAME in nlp.pipe_names:
+        nlp.remove_pipe(NER_NAME)
+    return nlp.add_pipe("ner", name=NER_NAME, after=ENCODER_NAME, config={"model": {
         "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
         "hidden_width": settings.hidden_width, "maxout_pieces": 2, "use_upper": False, "nO": None, "tok2vec": tok2vec}})
-    nlp.add_pipe("geoextract_ner_labels")
-    return nlp
 
 
 def train(output: str | Path, train_path: str | Path = DEFAULT_TRAIN, dev_path: str | Path = DEFAULT_DEV,
@@ -137,7 +147,6 @@ def train(output: str | Path, train_path: str | Path = DEFAULT_TRAIN, dev_path: 
     _need_trf()
     import torch
     from spacy.util import fix_random_seed
-    from thinc.api import Adam, warmup_linear
 
     if settings.threads:
         torch.set_num_threads(settings.threads)
@@ -157,9 +166,30 @@ def train(output: str | Path, train_path: str | Path = DEFAULT_TRAIN, dev_path: 
     seconds = {"encode": 0.0}
     if not settings.fine_tune:
         tick = time.perf_counter()
-        _encode(encoder, [eg.predicted for eg in train_examples + dev_examples], settings.batch_words)
+        encode(encoder, [eg.predicted for eg in train_examples + dev_examples], settings.batch_words)
         seconds["encode"] = round(time.perf_counter() - tick, 1)
         log(f"encoded the documents once in {seconds['encode']} s")
+    tick = time.perf_counter()
+    best_epoch, history = fit(nlp, train_examples, dev_examples, settings, log)
+    seconds["train"] = round(time.perf_counter() - tick, 1)
+    scores = score(_predict(nlp, dev_examples, settings), dev_examples)
+    seconds["total"] = round(time.perf_counter() - started, 1)
+    result = TrainResult(Path(output), settings, len(train_examples), words, len(dev_examples), best_epoch, scores, seconds, history)
+    _save(nlp, result)
+    log(f"best epoch {best_epoch}: dev P/R/F1 {scores['ALL']['p']:.3f}/{scores['ALL']['r']:.3f}/{scores['ALL']['f']:.3f}; "
+        f"{result.size_bytes / 1e6:.1f} MB saved to {output} in {seconds['total']} s")
+    return result
+
+
+def fit(nlp: Language, train_examples: list[Example], dev_examples: list[Example], settings: Settings,
+        log: Callable[[str], None] = print) -> tuple[int, list[dict[str, Any]]]:
+    """Train the CoNLL NER (and a fine-tuned encoder) by epochs; keep the epoch with the best dev F1.
+
+    With a frozen encoder the examples' docs must hold its output already (`encode`).
+    """
+    from thinc.api import Adam, warmup_linear
+
+    encoder, ner = nlp.get_pipe(ENCODER_NAME), nlp.get_pipe(NER_NAME)
     steps = len(list(_batches(train_examples, settings.batch_words)))
     if settings.fine_tune:
         rate = warmup_linear(settings.learn_rate or 5e-5, max(1, steps // 10), steps * settings.epochs)
@@ -169,6 +199,7 @@ def train(output: str | Path, train_path: str | Path = DEFAULT_TRAIN, dev_path: 
     best: tuple[float, int, bytes, bytes | None] = (-1.0, 0, b"", None)
     history = []
     tick = time.perf_counter()
+    train_examples = list(train_examples)
     for epoch in range(1, settings.epochs + 1):
         random.shuffle(train_examples)
         losses: dict[str, float] = {}
@@ -188,17 +219,10 @@ def train(output: str | Path, train_path: str | Path = DEFAULT_TRAIN, dev_path: 
                     encoder.to_bytes(exclude=["vocab"]) if settings.fine_tune else None)
         elif epoch - best[1] >= settings.patience:
             break
-    seconds["train"] = round(time.perf_counter() - tick, 1)
     ner.from_bytes(best[2], exclude=["vocab"])
     if best[3] is not None:
         encoder.from_bytes(best[3], exclude=["vocab"])
-    scores = score(_predict(nlp, dev_examples, settings), dev_examples)
-    seconds["total"] = round(time.perf_counter() - started, 1)
-    result = TrainResult(Path(output), settings, len(train_examples), words, len(dev_examples), best[1], scores, seconds, history)
-    _save(nlp, result)
-    log(f"best epoch {best[1]}: dev P/R/F1 {scores['ALL']['p']:.3f}/{scores['ALL']['r']:.3f}/{scores['ALL']['f']:.3f}; "
-        f"{result.size_bytes / 1e6:.1f} MB saved to {output} in {seconds['total']} s")
-    return result
+    return best[1], history
 
 
 def score(predicted: Iterable[Doc], examples: list[Example]) -> dict[str, dict[str, float]]:
@@ -255,7 +279,7 @@ def _batches(items: list[Any], words: int) -> Iterable[list[Any]]:
         yield batch
 
 
-def _encode(encoder: Any, docs: list[Doc], batch_words: int) -> None:
+def encode(encoder: Any, docs: list[Doc], batch_words: int) -> None:
     """Run the frozen encoder once and keep its output on each doc (doc._.trf_data)."""
     for batch in _batches(docs, batch_words):
         encoder.set_annotations(batch, encoder.predict(batch))

@@ -143,17 +143,26 @@ def encoder_model(encoder: str, get_spans: Callable, tokenizer_config: dict = {}
 
 @registry.architectures("geoextract.CasedTransformerTok2Vec.v1")
 def cased_transformer_tok2vec(pooling: Any, width: int = 64, attrs: list[str] = ["SHAPE", "PREFIX", "SUFFIX"],  # noqa: B006
-                              rows: list[int] = [500, 1000, 2500], grad_factor: float = 1.0,  # noqa: B006
-                              upstream: str = "*") -> Any:
-    """The transformer listener's token vectors, concatenated with a hash embedding of casing."""
-    _need_trf()
-    from spacy.ml.models.tok2vec import MultiHashEmbed
-    from spacy_transformers.architectures import transformer_listener_tok2vec_v1
-    from thinc.api import concatenate
+                              rows: list[int] = [500, 1000, 2500], depth: int = 0, encode_width: int = 256,  # noqa: B006
+                              grad_factor: float = 1.0, upstream: str = "*") -> Any:
+    """The transformer listener's token vectors, concatenated with a hash embedding of casing.
 
-    listener = transformer_listener_tok2vec_v1(pooling, grad_factor=grad_factor, upstream=upstream)
-    shape = MultiHashEmbed(width=width, attrs=list(attrs), rows=list(rows), include_static_vectors=False)
-    return concatenate(listener, shape)
+    `attrs` empty: the listener's vectors alone. `depth` > 0: then `depth` trainable
+    convolutional layers (maxout, one word either side each) of `encode_width` over them, so
+    that a frozen encoder's vectors and the casing are read in context.
+    """
+    _need_trf()
+    from spacy.ml.models.tok2vec import MaxoutWindowEncoder, MultiHashEmbed
+    from spacy_transformers.architectures import transformer_listener_tok2vec_v1
+    from thinc.api import Maxout, chain, concatenate, with_array
+
+    model = transformer_listener_tok2vec_v1(pooling, grad_factor=grad_factor, upstream=upstream)
+    if attrs:
+        model = concatenate(model, MultiHashEmbed(width=width, attrs=list(attrs), rows=list(rows), include_static_vectors=False))
+    if depth:
+        model = chain(model, with_array(Maxout(encode_width, normalize=True)),
+                      MaxoutWindowEncoder(width=encode_width, window_size=1, maxout_pieces=3, depth=depth))
+    return model
 
 
 @Language.factory("geoextract_encoder", assigns=["doc._.trf_data"],
