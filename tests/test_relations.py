@@ -700,6 +700,50 @@ PATTERN_CASES = {
         release  1 ccomp VERB
         him      4 dobj  PRON he
     """, [(0, 1, "GPE"), (3, 4, "GPE")], ("Russia", "REQUEST", "China")),
+    "assault.noun.mod-victim": ("""
+        Booth   1 nsubj PROPN
+        acted   1 ROOT  VERB  act
+        alone   1 advmod ADV
+        in      1 prep  ADP
+        the     6 det   DET
+        Putin   6 compound PROPN
+        slaying 3 pobj  NOUN
+    """, [(0, 1, "PERSON"), (5, 6, "PERSON")], ("Booth", "ASSAULT", "Vladimir Putin")),
+    "assault.attack.on-orders-of": ("""
+        Booth    2 nsubjpass PROPN
+        was      2 auxpass   AUX   be
+        murdered 2 ROOT      VERB  murder VBN
+        on       2 prep      ADP
+        the      5 det       DET
+        orders   3 pobj      NOUN  order NNS
+        of       5 prep      ADP
+        Putin    6 pobj      PROPN
+    """, [(0, 1, "PERSON"), (7, 8, "PERSON")], ("Vladimir Putin", "ASSAULT", "Booth")),
+    "assault.cut-down.passive": ("""
+        Putin 2 nsubjpass PROPN
+        was   2 auxpass   AUX   be
+        cut   2 ROOT      VERB  cut VBN
+        down  2 prt       ADP
+        by    2 agent     ADP
+        Booth 4 pobj      PROPN
+    """, [(0, 1, "PERSON"), (5, 6, "PERSON")], ("Booth", "ASSAULT", "Vladimir Putin")),
+    "assault.open-fire.on": ("""
+        Booth  1 nsubj PROPN
+        opened 1 ROOT  VERB  open
+        fire   1 dobj  NOUN
+        on     1 prep  ADP
+        Putin  6 poss  PROPN
+        's     4 case  PART
+        car    3 pobj  NOUN
+    """, [(0, 1, "PERSON"), (4, 5, "PERSON")], ("Booth", "ASSAULT", "Vladimir Putin")),
+    "assault.assassin.title-sibling": ("""
+        Putin    4 poss     PROPN
+        's       0 case     PART
+        assassin 4 compound NOUN
+        John     4 compound PROPN
+        Booth    5 nsubj    PROPN
+        fled     5 ROOT     VERB  flee
+    """, [(0, 1, "PERSON"), (3, 5, "PERSON")], ("John Booth", "ASSAULT", "Vladimir Putin")),
     "support.back.dobj": ("""
         Putin   1 nsubj PROPN
         thanked 1 ROOT  VERB  thank
@@ -831,3 +875,44 @@ def test_a_description_takes_an_actor_of_its_own_sentence_first(nlp):
         .          4 punct    PUNCT
     """, ents=[(0, 1, "GPE"), (3, 4, "PERSON"), (5, 7, "NORP")]))
     assert ("Vladimir Putin", "THREATEN", "North Korea") in triples(doc)
+
+
+def test_agent_nouns_and_instruments_in_killing_grammar(nlp):
+    # "Booth was the lone gunman who killed Putin ." (gunman is itself a trigger noun)
+    doc = run(nlp, parsed(nlp, """
+        Booth  1 nsubj PROPN
+        was    1 ROOT  AUX   be
+        the    4 det   DET
+        lone   4 amod  ADJ
+        gunman 1 attr  NOUN
+        who    6 nsubj PRON
+        killed 4 relcl VERB  kill
+        Putin  6 dobj  PROPN
+    """, ents=[(0, 1, "PERSON"), (7, 8, "PERSON")]))
+    assert ("Booth", "ASSAULT", "Vladimir Putin") in triples(doc)
+    # "A jury convicted sniper Booth of killing Putin ."
+    doc = run(nlp, parsed(nlp, """
+        A         1 det      DET
+        jury      2 nsubj    NOUN
+        convicted 2 ROOT     VERB  convict
+        sniper    4 compound NOUN
+        Booth     2 dobj     PROPN
+        of        2 prep     ADP
+        killing   5 pcomp    VERB  kill VBG
+        Putin     6 dobj     PROPN
+    """, ents=[(4, 5, "PERSON"), (7, 8, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}
+    # "Booth bought a gun and used it to shoot Putin ." -- the gun does not shoot
+    doc = run(nlp, parsed(nlp, """
+        Booth  1 nsubj PROPN
+        bought 1 ROOT  VERB  buy
+        a      3 det   DET
+        gun    1 dobj  NOUN
+        and    1 cc    CCONJ
+        used   1 conj  VERB  use
+        it     5 dobj  PRON
+        to     8 aux   PART
+        shoot  5 xcomp VERB
+        Putin  8 dobj  PROPN
+    """, ents=[(0, 1, "PERSON"), (9, 10, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}

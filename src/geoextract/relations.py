@@ -88,6 +88,7 @@ OWNERS = {"ACCUSE": ("poss", "amod", "compound"), "REJECT": ("poss", "amod", "co
           "AID": ("poss",)}  # "routing North Korea's internet traffic"
 # Prepositions that tie an event noun to the verb of its actor: "visited Tehran for talks with",
 # "thanked Tokyo during a call with", "withdrew troops under an agreement with".
+INSTRUMENTAL = {"use", "employ", "spend", "take", "need"}  # "used the gun to shoot X": no object control
 LEADING = {"lead", "head", "run"}  # "US-led efforts" are the United States' efforts
 EVENT_PREPS = {"for", "during", "in", "at", "under"}  # not "after X": its actor is someone else
 BORDERS = {"border", "frontier", "boundary"}
@@ -337,6 +338,15 @@ class _Context:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self._actor_at(pobj, depth + 1)
+        if depth < 3 and token.pos_ == "NOUN":
+            # "Oswald, the man who killed Kennedy" and "Oswald was the gunman who ...": a
+            # common noun in apposition to an actor, or predicated of one, stands for it
+            if token.dep_ == "appos" and token.head.i in self.at:
+                return self._actor_at(token.head, depth + 1)
+            if token.dep_ == "attr":
+                subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+                if subject is not None and subject.i in self.at:
+                    return self._actor_at(subject, depth + 1)
         action = token.lemma_.lower() in self.trigger_nouns
         if action and owners and token.pos_ == "NOUN":
             # an action noun is not its actor ("UN sanctions" are not the UN), but what is
@@ -369,15 +379,6 @@ class _Context:
                             found = self._actor_at(pobj, depth + 1)  # "members of the country's largest union"
                             if found is not None:
                                 return found
-            if depth < 3 and token.pos_ == "NOUN":
-                # "Oswald, the man who killed Kennedy" and "Oswald was the gunman who ...": a
-                # common noun in apposition to an actor, or predicated of one, stands for it
-                if token.dep_ == "appos" and token.head.i in self.at:
-                    return self._actor_at(token.head, depth + 1)
-                if token.dep_ == "attr":
-                    subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
-                    if subject is not None and subject.i in self.at:
-                        return self._actor_at(subject, depth + 1)
             kind = DESCRIPTIONS.get(token.lemma_.lower())
             if kind and self.coreference and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
                 words = [c for c in token.lefts if c.dep_ in ("det", "amod", "compound")]
@@ -476,7 +477,8 @@ class _Context:
                 args = self.actors_for(token.head)
                 if args:
                     return args
-            if token.dep_ == "xcomp" and any(c.dep_ == "dobj" for c in token.head.children):
+            if (token.dep_ == "xcomp" and token.head.lemma_.lower() not in INSTRUMENTAL
+                    and any(c.dep_ == "dobj" for c in token.head.children)):
                 # object control: in "asked all countries to stop exporting", the countries export
                 return self.actors_for(next(c for c in token.head.children if c.dep_ == "dobj"))
             if token.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") or (token.dep_ == "prep" and token.pos_ == "VERB"):
@@ -542,6 +544,8 @@ class _Context:
             if verb.pos_ not in ("VERB", "AUX"):
                 return None
             return self._subject_of(verb) or None
+        if holder.pos_ in ("NOUN", "PROPN") and holder.dep_ == "dobj" and holder.head.lemma_.lower() in ACCUSED_VERBS:
+            return self.actors_for(holder) or None  # "the jury convicted sniper X of killing Y"
         if holder.pos_ not in ("VERB", "AUX"):
             return None
         if lemma in OWNING_VERBS:
