@@ -115,6 +115,18 @@ def test_language_use_of_a_demonym_is_not_an_actor(nlp):
     assert mentions(doc) == []
 
 
+def test_a_headline_verb_the_ner_took_for_a_place_is_not_an_actor(nlp):
+    doc = run(nlp, parsed(nlp, """
+        Acme       2 nsubj    PROPN
+        is         2 aux      AUX   be
+        Supporting 2 ROOT     VERB  support VBG
+        Pyongyang  4 compound PROPN
+        Traders    2 dobj     PROPN
+    """, ents=[(0, 1, "ORG"), (2, 3, "GPE"), (3, 5, "ORG")]))
+    assert [(span.text, span.kb_id_) for span in doc.spans["actors"]] == [
+        ("Acme", "x-acme"), ("Pyongyang Traders", "x-pyongyang-traders")]
+
+
 def test_normalise_ignores_case_accents_articles_and_possessives():
     assert normalise("the Kremlin's") == normalise("Kremlin") == "kremlin"
     assert normalise("Kim Jong-un") == normalise("Kim Jong Un") == "kimjongun"

@@ -203,6 +203,8 @@ class ActorResolver:
                 continue  # "Western", "Asian": an adjective; "Kurds", "Palestinians": a group
             if not any(t.text[:1].isupper() or t.like_num for t in ent):
                 continue  # "ministry", "the government": a word, not a name
+            if not any(t.pos_ in ("PROPN", "NOUN", "NUM", "X") for t in ent):
+                continue  # a headline's verb the NER took for a place ("Russia is Supporting North Korea")
             span = self._trim(ent)
             if span is not None:
                 found.append(span)
