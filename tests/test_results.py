@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geoextract.results import RESULT_VERSION, ResultStore, content_key
+from geoextract.results import RESULT_VERSION, ResultStore, content_key, table_rows
 
 RESULT = {"v": RESULT_VERSION, "parts": 1, "words": 3, "sents": 1, "mentions": [], "quantities": [],
           "relations": [{"source": "Кремль & <Co>", "confidence": 0.65}], "actors": {}}
@@ -151,3 +151,31 @@ def test_a_run_killed_at_any_write_leaves_each_output_whole(tmp_path):
         assert summary.resumed == summary.documents == len(articles)  # the killed run had finished every document
         assert done == {name: data for name, data in new.items() if name != "run.json"}  # timings and paths aside
         assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file, no journal
+
+
+def test_relation_rows_carry_each_actors_sector_on_the_document_date():
+    """Roles in time: Trump is GOV in 2019 and again in 2025, a former elite (ELI) in 2022."""
+    from geoextract.records import Document
+
+    trump = {"name": "Donald Trump", "type": "person", "label": "PERSON", "country": "USA", "sector": "GOV",
+             "wikidata": "Q22686", "roles": [
+                 {"title": "President", "of": "united-states", "label": "President of the United States",
+                  "start": "2025-01-20", "end": "", "sector": "GOV"},
+                 {"title": "President", "of": "united-states", "label": "President of the United States",
+                  "start": "2017-01-20", "end": "2021-01-20", "sector": "GOV"}]}
+    china = {"name": "China", "type": "state", "label": "GPE", "country": "CHN", "sector": "GOV", "wikidata": "Q148",
+             "roles": []}
+    relation = {"sent_index": 0, "source": "Donald Trump", "source_id": "donald-trump", "source_type": "person",
+                "relation": "ACCUSE", "target": "China", "target_id": "china", "target_type": "state", "action": "accuse",
+                "action_category": "POLITICAL", "polarity": "affirmed", "modality": "asserted", "attributed_to": None,
+                "time_text": None, "confidence": 0.8, "confidence_basis": "rule 0.80", "pattern_id": "accuse.dobj",
+                "evidence": "Trump accused China.", "source_start": 0, "source_end": 5, "target_start": 15,
+                "target_end": 20, "trigger_start": 6, "trigger_end": 14, "quantity": None}
+    result = {**RESULT, "relations": [relation], "actors": {"donald-trump": trump, "china": china}}
+    sectors = {}
+    for date in ("2019-05-01", "2022-03", "2025-06-30T10:00:00Z", None, "last spring"):
+        [row] = table_rows(Document(id="d", text="Trump accused China.", date=date), result)["relations"]
+        sectors[date] = (row["source_country"], row["source_sector"], row["target_sector"])
+    assert sectors == {"2019-05-01": ("USA", "GOV", "GOV"), "2022-03": ("USA", "ELI", "GOV"),
+                       "2025-06-30T10:00:00Z": ("USA", "GOV", "GOV"), None: ("USA", "GOV", "GOV"),
+                       "last spring": ("USA", "GOV", "GOV")}  # no usable date: the gazetteer's current sector
