@@ -916,3 +916,22 @@ def test_agent_nouns_and_instruments_in_killing_grammar(nlp):
         Putin  8 dobj  PROPN
     """, ents=[(0, 1, "PERSON"), (9, 10, "PERSON")]))
     assert triples(doc) == {("Booth", "ASSAULT", "Vladimir Putin")}
+
+
+def test_a_role_belongs_to_the_nearest_organisation_of_a_nested_name(nlp):
+    # "Miller , president of Gazprom for the Advancement of Xinhua , spoke" (two names the NER split)
+    doc = run(nlp, parsed(nlp, """
+        Miller      11 nsubj PROPN
+        ,           0  punct PUNCT
+        president   0  appos NOUN
+        of          2  prep  ADP
+        Gazprom     3  pobj  PROPN
+        for         4  prep  ADP
+        the         7  det   DET
+        Advancement 5  pobj  PROPN
+        of          7  prep  ADP
+        Xinhua      8  pobj  PROPN
+        ,           0  punct PUNCT
+        spoke       11 ROOT  VERB  speak
+    """, ents=[(0, 1, "PERSON"), (4, 5, "ORG"), (9, 10, "ORG")]))
+    assert triples(doc) == {("Miller", "AFFILIATION", "Gazprom")}

@@ -192,6 +192,8 @@ class RelationExtractor:
         if pattern.get("not_objects") and any(c.dep_ == "dobj" and c.lemma_.lower() in pattern["not_objects"]
                                               for c in trigger.children):
             return []  # "not giving Pyongyang a free pass" is no aid
+        if pattern["relation"] == "AFFILIATION" and "target" in roles and ctx.inside_other_actor(roles["target"], trigger):
+            return []  # "president of the Foundation for the Advancement of X": the role is the Foundation's
         if "source" in roles:
             sources = ctx.actors_for(roles["source"])
         elif pattern.get("source_from") == "document":
@@ -391,6 +393,18 @@ class _Context:
         token = arg.words[0]
         return self._antecedent(token, PRONOUNS[token.lower_], arg.words, "pronoun", besides=actor_id)
 
+    def inside_other_actor(self, token: Token, top: Token) -> bool:
+        """Whether, on the way up from `token` to `top`, a prepositional phrase holding it
+        modifies another named actor ("the Foundation [for the Advancement of X]"); a
+        possessive chain ("the Ministry's department chief") nests nothing."""
+        own = self.at.get(token.i)
+        node, below = token.head, token
+        while node.i != top.i and node.head.i != node.i:
+            if below.dep_ == "prep" and node.i in self.at and self.at[node.i] is not own:
+                return True
+            node, below = node.head, node
+        return False
+
     def _leader(self, noun: Token) -> _Arg | None:
         """The leader a group noun stands for: "US-led efforts", "forces led by the United States"."""
         for child in noun.children:
@@ -566,8 +580,10 @@ class _Context:
             for child in verb.children:
                 if child.dep_ in ("nsubj", "nsubjpass"):
                     return self.actors_for(child)
-            if verb.dep_ in ("relcl", "acl"):
+            if verb.dep_ == "relcl":
                 return self.actors_for(verb.head)
+            if verb.dep_ == "acl":  # a participle describes its noun, not the nouns coordinated with it
+                return self.actors_for(verb.head)[:1]
             if verb.dep_ in ("conj", "xcomp"):
                 verb = verb.head
                 continue
