@@ -935,3 +935,74 @@ def test_a_role_belongs_to_the_nearest_organisation_of_a_nested_name(nlp):
         spoke       11 ROOT  VERB  speak
     """, ents=[(0, 1, "PERSON"), (4, 5, "ORG"), (9, 10, "ORG")]))
     assert triples(doc) == {("Miller", "AFFILIATION", "Gazprom")}
+
+
+def test_a_speaker_speaks_of_itself_and_a_denial_negates(nlp):
+    # "China met Russia . Xinhua said it had talks with Kim Jong Un ." -> it is Xinhua
+    doc = run(nlp, parsed(nlp, """
+        China  1 nsubj    PROPN
+        met    1 ROOT     VERB  meet
+        Russia 1 dobj     PROPN
+        .      1 punct    PUNCT
+        Xinhua 5 nsubj    PROPN
+        said   5 ROOT     VERB  say
+        it     8 nsubj    PRON
+        had    8 aux      AUX   have
+        held   5 ccomp    VERB  hold
+        talks  8 dobj     NOUN  talk NNS
+        with   8 prep     ADP
+        Kim    13 compound PROPN
+        Jong   13 compound PROPN
+        Un     10 pobj    PROPN
+        .      5 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (2, 3, "GPE"), (4, 5, "ORG"), (11, 14, "PERSON")]))
+    assert ("Xinhua News Agency", "CONSULT", "Kim Jong Un") in triples(doc)
+    assert ("China", "CONSULT", "Kim Jong Un") not in triples(doc)
+    # "Putin denied that he met Kim Jong Un ."
+    doc = run(nlp, parsed(nlp, """
+        Putin  1 nsubj    PROPN
+        denied 1 ROOT     VERB  deny
+        that   4 mark     SCONJ
+        he     4 nsubj    PRON
+        met    1 ccomp    VERB  meet
+        Kim    7 compound PROPN
+        Jong   7 compound PROPN
+        Un     4 dobj     PROPN
+    """, ents=[(0, 1, "PERSON"), (5, 8, "PERSON")]))
+    consult = next(r for r in doc._.relations if r["relation"] == "CONSULT")
+    assert (consult["source"], consult["target"], consult["polarity"]) == ("Vladimir Putin", "Kim Jong Un", "negated")
+
+
+def test_rights_assertions_and_abstract_nouns_are_no_relations(nlp):
+    # "China gave Russia the right to sell ." is no aid; "China insisted that Russia had paid ." no request
+    doc = run(nlp, parsed(nlp, """
+        China  1 nsubj  PROPN
+        gave   1 ROOT   VERB  give
+        Russia 1 dative PROPN
+        the    4 det    DET
+        right  1 dobj   NOUN
+    """, ents=[(0, 1, "GPE"), (2, 3, "GPE")]))
+    assert triples(doc) == set()
+    doc = run(nlp, parsed(nlp, """
+        China    1 nsubj PROPN
+        insisted 1 ROOT  VERB  insist
+        that     5 mark  SCONJ
+        Russia   5 nsubj PROPN
+        had      5 aux   AUX   have
+        paid     1 ccomp VERB  pay
+    """, ents=[(0, 1, "GPE"), (3, 4, "GPE")]))
+    assert "REQUEST" not in {r["relation"] for r in doc._.relations}
+    # "The success of the Gazprom listing encouraged China to invest ." -- success is no actor
+    doc = run(nlp, parsed(nlp, """
+        The        1 det      DET
+        success    6 nsubj    NOUN
+        of         1 prep     ADP
+        the        5 det      DET
+        Gazprom    5 compound PROPN
+        listing    2 pobj     NOUN
+        encouraged 6 ROOT     VERB  encourage
+        China      6 dobj     PROPN
+        to         9 aux      PART
+        invest     6 xcomp    VERB
+    """, ents=[(4, 5, "ORG"), (7, 8, "GPE")]))
+    assert triples(doc) == set()

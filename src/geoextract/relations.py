@@ -88,7 +88,12 @@ OWNERS = {"ACCUSE": ("poss", "amod", "compound"), "REJECT": ("poss", "amod", "co
           "AID": ("poss",)}  # "routing North Korea's internet traffic"
 # Prepositions that tie an event noun to the verb of its actor: "visited Tehran for talks with",
 # "thanked Tokyo during a call with", "withdrew troops under an agreement with".
-INSTRUMENTAL = {"use", "employ", "spend", "take", "need"}  # "used the gun to shoot X": no object control
+INSTRUMENTAL = {"use", "employ", "spend", "take", "need"}
+# Parts of a group: "members of the country's largest union, X" are X's; "the success of the
+# flotation" is no actor.
+MEMBERS = {"member", "supporter", "official", "activist", "employee", "worker", "delegate", "representative",
+           "soldier", "troop", "fighter", "leader", "part", "unit", "wing", "branch", "delegation"}
+DENYING = {"deny", "dispute", "refute"}  # "denied that he met Sullivan": the meeting is negated  # "used the gun to shoot X": no object control
 LEADING = {"lead", "head", "run"}  # "US-led efforts" are the United States' efforts
 EVENT_PREPS = {"for", "during", "in", "at", "under"}  # not "after X": its actor is someone else
 BORDERS = {"border", "frontier", "boundary"}
@@ -377,7 +382,8 @@ class _Context:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and pobj.i in self.at:
                             return self.arg(self.at[pobj.i])
-                        if pobj.dep_ == "pobj" and depth < 3 and pobj.pos_ == "NOUN" and child.lower_ == "of":
+                        if (pobj.dep_ == "pobj" and depth < 3 and pobj.pos_ == "NOUN" and child.lower_ == "of"
+                                and lemma in MEMBERS):
                             found = self._actor_at(pobj, depth + 1)  # "members of the country's largest union"
                             if found is not None:
                                 return found
@@ -428,6 +434,14 @@ class _Context:
         # in their own sentence first
         here = self.sents[sent].start if how == "description" or token.dep_ not in ("nsubj", "nsubjpass") else 0
         allowed = COMPATIBLE[kind]
+        if how == "pronoun" and token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ccomp":
+            # "Novartis said (that) it would merge ...": the speaker speaks of itself
+            verb = token.head.head
+            speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if verb.lemma_.lower() in SAY_VERBS and speaker is not None and speaker.i < token.i:
+                found = self._actor_at(speaker, depth=3)
+                if found is not None and found.type in allowed and found.actor_id != besides:
+                    return _Arg(found.span, found.name, found.type, at=at, how=how)
         bound = _clause_subjects(token) if how == "pronoun" else set()
         fallback = None
         for span in reversed(self.mentions):
@@ -848,10 +862,13 @@ def _conjuncts(token: Token) -> list[Token]:
 
 
 def _negated(trigger: Token) -> bool:
-    """"is not giving", "does not want to back", "no support for", "neither ... nor"."""
+    """"is not giving", "does not want to back", "no support for", "neither ... nor", "denied
+    (that) he met"."""
     token = trigger
     for _ in range(4):
         if any(child.dep_ in ("neg", "preconj") and child.lower_ in NEGATIONS for child in token.children):
+            return True
+        if token is not trigger and token.lemma_.lower() in DENYING:
             return True
         if any(child.dep_ == "det" and child.lower_ == "no" for child in token.children):
             return True
