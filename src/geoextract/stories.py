@@ -21,8 +21,9 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -50,8 +51,19 @@ def features(text: str, window: int = WINDOW) -> set[str]:
     Text is NFKC-normalised and lower-cased, punctuation dropped, function words removed and
     each word cut to its first five letters (a crude stem: "sanctions"/"sanctioned" agree).
     """
-    words = [w[:5] for w in _WORD.findall(unicodedata.normalize("NFKC", text).lower()) if w not in _STOP]
-    return {f"{words[i]} {words[j]}" for i in range(len(words)) for j in range(i + 1, min(len(words), i + window + 1))}
+    return {pair for block in _pair_blocks(text, window) for pair in block}
+
+
+def _pair_blocks(text: str, window: int = WINDOW, block: int = 50_000) -> Iterator[list[str]]:
+    """The pairs of `features`, repeats included, for `block` words at a time, so a 20 MB text
+    never has its millions of words or tens of millions of pairs in memory at once."""
+    words = (word[:5] for word in (m.group() for m in _WORD.finditer(unicodedata.normalize("NFKC", text).lower()))
+             if word not in _STOP)
+    tail: list[str] = []  # the last words of the block before, which pair with the first of this one
+    while chunk := list(islice(words, block)):
+        seq = tail + chunk
+        yield [f"{seq[i]} {seq[j]}" for j in range(len(tail), len(seq)) for i in range(max(0, j - window), j)]
+        tail = seq[-window:]
 
 
 @lru_cache(maxsize=8)
@@ -72,16 +84,21 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> bytes:
     """
     if num_perm < 1:
         raise GeoextractError(Errors.E013, option="num_perm", reason="must be 1 or more")
-    items = features(text)
-    if not items:
-        return np.full(num_perm, EMPTY, dtype="<u4").tobytes()
     a, b = _permutations(num_perm)
-    hashes = np.fromiter((zlib.crc32(item.encode()) for item in items), dtype=np.uint64, count=len(items))
     slots = np.full(num_perm, EMPTY - 1, dtype=np.uint64)
-    for start in range(0, len(hashes), 4096):  # in blocks, so a book-length text needs no gigabytes
-        block = hashes[None, start:start + 4096]
-        # a, b, x < 2**32, so a * x + b < 2**64: no overflow in uint64.
-        slots = np.minimum(slots, ((a[:, None] * block + b[:, None]) % np.uint64(_PRIME)).min(axis=1))
+    empty = True
+    # A minimum does not change when an item repeats, so the pairs are hashed block by block,
+    # repeats and all, and the signature equals that of the set of distinct pairs.
+    for pairs in _pair_blocks(text):
+        if not pairs:
+            continue
+        empty = False
+        hashes = np.unique(np.fromiter((zlib.crc32(pair.encode()) for pair in pairs), dtype=np.uint64, count=len(pairs)))
+        for start in range(0, len(hashes), 4096):  # a, b, x < 2**32, so a * x + b < 2**64: no overflow in uint64
+            block = hashes[None, start:start + 4096]
+            slots = np.minimum(slots, ((a[:, None] * block + b[:, None]) % np.uint64(_PRIME)).min(axis=1))
+    if empty:
+        return np.full(num_perm, EMPTY, dtype="<u4").tobytes()
     return slots.astype("<u4").tobytes()
 
 
