@@ -46,3 +46,164 @@ def test_lowercase_words_are_not_made_names(nlp):
     """, ents=[(0, 1, "GPE")])
     doc = run(nlp, doc)
     assert ents(doc) == [("Turkey", "GPE")]
+
+
+def test_a_title_makes_the_name_after_it_a_person(nlp):
+    # "Deputy Prime Minister Tareq Aziz met Sen. Strom Thurmond ." with both names missed
+    doc = parsed(nlp, """
+        Deputy 3 compound PROPN
+        Prime 3 compound PROPN
+        Minister 5 compound PROPN
+        Tareq 5 compound PROPN
+        Aziz 6 nsubj PROPN
+        met 6 ROOT VERB meet
+        Sen. 9 compound PROPN
+        Strom 9 compound PROPN
+        Thurmond 6 dobj PROPN
+        . 6 punct PUNCT
+    """)
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Tareq Aziz", "PERSON"), ("Strom Thurmond", "PERSON")]
+
+
+def test_an_honorific_relabels_and_an_organisation_head_is_no_person(nlp):
+    # "Mr. Vee told the Justice Department ." with "Vee" called a place
+    doc = parsed(nlp, """
+        Mr. 1 compound PROPN
+        Vee 2 nsubj PROPN
+        told 2 ROOT VERB tell
+        the 5 det DET
+        Justice 5 compound PROPN
+        Department 2 dobj PROPN
+        . 2 punct PUNCT
+    """, ents=[(1, 2, "GPE")])
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Vee", "PERSON")]
+
+
+def test_a_name_before_an_age_is_a_person(nlp):
+    # "Albrecht , 54 , is a professor ." with "Albrecht" called a place
+    doc = parsed(nlp, """
+        Albrecht 4 nsubj PROPN
+        , 0 punct PUNCT
+        54 0 appos NUM
+        , 0 punct PUNCT
+        is 4 ROOT AUX be
+        a 6 det DET
+        professor 4 attr NOUN
+        . 4 punct PUNCT
+    """, ents=[(0, 1, "GPE"), (2, 3, "DATE")])
+    doc = run(nlp, doc)
+    assert ents(doc)[0] == ("Albrecht", "PERSON")
+
+
+def test_a_role_in_apposition_makes_a_person(nlp):
+    # "Ruben Blades , candidate of the Movement , spoke ." with "Ruben Blades" called an organisation
+    doc = parsed(nlp, """
+        Ruben 1 compound PROPN
+        Blades 8 nsubj PROPN
+        , 1 punct PUNCT
+        candidate 1 appos NOUN
+        of 3 prep ADP
+        the 6 det DET
+        Movement 4 pobj PROPN
+        , 1 punct PUNCT
+        spoke 8 ROOT VERB speak
+        . 8 punct PUNCT
+    """, ents=[(0, 2, "ORG"), (6, 7, "ORG")])
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Ruben Blades", "PERSON"), ("Movement", "ORG")]
+
+
+def test_who_kills_and_who_is_killed_are_people(nlp):
+    # "Ruby fatally shot Oswald after the slaying of Tippit ." with no entity found
+    doc = parsed(nlp, """
+        Ruby 2 nsubj PROPN
+        fatally 2 advmod ADV
+        shot 2 ROOT VERB shoot
+        Oswald 2 dobj PROPN
+        after 2 prep ADP
+        the 6 det DET
+        slaying 4 pobj NOUN
+        of 6 prep ADP
+        Tippit 7 pobj PROPN
+        . 2 punct PUNCT
+    """)
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Ruby", "PERSON"), ("Oswald", "PERSON"), ("Tippit", "PERSON")]
+
+
+def test_speakers_and_who_clauses_are_people(nlp):
+    # "Warner , who lives in Ocala , said Bowier lied ."
+    doc = parsed(nlp, """
+        Warner 7 nsubj PROPN
+        , 0 punct PUNCT
+        who 3 nsubj PRON
+        lives 0 relcl VERB live
+        in 3 prep ADP
+        Ocala 4 pobj PROPN
+        , 0 punct PUNCT
+        said 7 ROOT VERB say
+        Bowier 9 nsubj PROPN
+        lied 7 ccomp VERB lie
+        . 7 punct PUNCT
+    """, ents=[(5, 6, "GPE")])
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Warner", "PERSON"), ("Ocala", "GPE")]  # "Bowier" is the subject of "lied", not "said"
+
+
+def test_a_title_swallowed_by_an_organisation_is_split_off(nlp):
+    # "said Coast Guard Lt . Steve Hardy" with the rank inside the organisation
+    doc = parsed(nlp, """
+        said 0 ROOT VERB say
+        Coast 2 compound PROPN
+        Guard 3 compound PROPN
+        Lt 0 nsubj PROPN
+        . 6 punct PUNCT
+        Steve 6 compound PROPN
+        Hardy 0 nsubj PROPN
+    """, ents=[(1, 4, "ORG"), (5, 7, "PERSON")])
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Coast Guard", "ORG"), ("Steve Hardy", "PERSON")]
+
+
+def test_place_named_by_an_organisation_head_is_an_organisation(nlp):
+    # "John Ray , a member of the District of Columbia Council ." with the council a place
+    doc = parsed(nlp, """
+        John 1 compound PROPN
+        Ray 1 ROOT PROPN
+        , 1 punct PUNCT
+        a 4 det DET
+        member 1 appos NOUN
+        of 4 prep ADP
+        the 9 det DET
+        District 9 compound PROPN
+        of 7 prep ADP
+        Columbia 8 pobj PROPN
+        Council 5 pobj PROPN
+        . 1 punct PUNCT
+    """, ents=[(0, 2, "PERSON"), (7, 11, "GPE")])
+    doc = run(nlp, doc)
+    assert ents(doc) == [("John Ray", "PERSON"), ("District of Columbia Council", "ORG")]
+
+
+def test_no_people_from_title_case_headlines_or_party_tags(nlp):
+    # a headline: "President Says Economy Will Grow"; a senator's party and state: "D - Mich ."
+    doc = parsed(nlp, """
+        President 1 nsubj PROPN
+        Says 1 ROOT PROPN say
+        Economy 4 nsubj PROPN
+        Will 4 aux PROPN
+        Grow 1 ccomp PROPN grow
+        Sen. 7 compound PROPN
+        Riegle 7 nsubj PROPN
+        spoke 7 ROOT VERB speak
+        , 7 punct PUNCT
+        D 11 compound PROPN
+        - 11 punct PUNCT
+        Mich. 13 appos PROPN
+        , 13 punct PUNCT
+        chairman 7 npadvmod NOUN
+    """)
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Riegle", "PERSON")]

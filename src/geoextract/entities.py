@@ -4,6 +4,12 @@ A small CNN tagger labels each mention on its own, so one article may call "Tara
 in one sentence and an organisation in the next, or miss "Lebed" after tagging "Alexander
 Lebed". Within one document a name almost always means one thing, so this component:
 
+- reads names from grammar the small model misses (`grammar_names`): a person after a title
+  ("Sen. Strom Thurmond", "rancher Darly Alves da Silva"), before an age (", 54,"), in
+  apposition to a role only a person holds ("X, deputy leader of ..."), or killing or killed
+  ("Ruby shot Oswald"); an organisation by its head noun ("District of Columbia Council" is
+  no place); a title that the NER swallowed into an organisation's name split off ("Coast
+  Guard Lt.");
 - relabels every mention of the same name to the label most of its mentions got (a longer,
   multi-word mention of a person counts for its surname too);
 - adds the mentions the NER missed: a capitalised token or token sequence that spells a name
@@ -15,23 +21,84 @@ It writes `doc.ents`; the actor resolver after it reads them.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 import numpy as np
-from spacy.attrs import LOWER
-
+from spacy.attrs import IS_ALPHA, IS_LOWER, LEMMA, LOWER, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.strings import get_string_id
+from spacy.symbols import PROPN
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 NAME_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC")
 # Words that are capitalised at the start of a sentence or in headlines but are not names.
 _STOP = {"the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "this", "that",
          "mr", "mrs", "ms", "dr", "president", "minister", "prime", "new", "north", "south", "east", "west"}
+# Honorifics and abbreviated ranks: the capitalised words after them name a person, whatever
+# the NER said ("Sen. Strom Thurmond", "Gen. Samuel K. Doe", "Mr. Tarango").
+HONORIFICS = {"mr", "mrs", "ms", "messrs", "dr", "sen", "rep", "gen", "lt", "col", "capt", "sgt", "maj", "adm",
+              "cmdr", "cpl", "pvt", "gov", "rev", "prof", "sheikh", "ayatollah", "mme", "sir", "dame"}
+HONORIFICS |= {word + "." for word in HONORIFICS}
+# Roles written right before a name ("President William Tolbert", "spokesman Li Zhaoxing",
+# "rancher Darly Alves da Silva"): the capitalised words after them are a person.
+ROLE_TITLES = {
+    "president", "vice", "senator", "congressman", "congresswoman", "governor", "mayor", "judge", "justice",
+    "prince", "princess", "king", "queen", "emperor", "pope", "cardinal", "bishop", "archbishop", "rabbi", "imam",
+    "cleric", "emir", "sultan", "general", "colonel", "captain", "lieutenant", "sergeant", "admiral", "commander",
+    "officer", "detective", "inspector", "professor", "chancellor", "premier", "minister", "secretary",
+    "ambassador", "envoy", "commissioner", "chairman", "chairwoman", "spokesman", "spokeswoman", "spokesperson",
+    "director", "deputy", "speaker", "leader", "chief", "administrator", "executive", "correspondent", "reporter",
+    "editor", "publisher", "columnist", "anchor", "lawyer", "attorney", "prosecutor", "solicitor", "sheriff",
+    "actor", "actress", "singer", "soprano", "tenor", "writer", "author", "novelist", "poet", "playwright",
+    "producer", "composer", "conductor", "pianist", "linguist", "economist", "analyst", "scientist", "researcher",
+    "historian", "physicist", "academician", "astronaut", "coach", "manager", "rancher", "farmer", "businessman",
+    "businesswoman", "tycoon", "banker", "diplomat", "dissident", "activist", "candidate", "nominee", "aide",
+    "adviser", "advisor", "negotiator", "mediator", "founder", "treasurer", "counselor", "doctor", "surgeon",
+    "physician", "psychiatrist", "priest", "pastor", "warlord", "dictator", "strongman", "lord", "lady",
+}
+TITLES = HONORIFICS | ROLE_TITLES
+# Roles in apposition that only a person holds: "Ruben Blades, presidential candidate of ...".
+# The name is a person even if the NER said otherwise.
+APPOSITION_ROLES = (ROLE_TITLES - {"lord", "lady", "vice", "leader", "executive", "justice", "founder"}) | {
+    "official", "politician", "lawmaker", "legislator", "delegate", "employee", "engineer", "teacher", "student",
+    "journalist", "photographer", "resident", "citizen", "native", "veteran", "expert", "specialist", "consultant",
+    "strategist", "designer", "architect", "assistant", "widow", "wife", "husband", "son", "daughter", "father",
+    "mother", "brother", "sister", "man", "woman"}
+# Roles a state or a company can hold too ("China, the leader in solar power", "X, founder of
+# Y"): a name the NER missed is a person ("Vyacheslav Chornovil, leader of the Rukh"), a tagged
+# one keeps its label. ("member", "owner", "host", "partner" are not person roles at all.)
+SHARED_ROLES = {"leader", "head", "founder", "executive", "chief"}
+# Who kills or is killed is a person when the NER missed the name ("Ruby fatally shot Oswald").
+KILL_VERBS = {"kill", "shoot", "murder", "assassinate", "stab", "slay", "strangle", "behead", "wound", "gun",
+              "poison", "lynch"}
+KILL_NOUNS = {"killing", "murder", "assassination", "slaying", "shooting", "stabbing"}
+KILLER_NOUNS = {"assassin", "killer", "murderer", "slayer", "gunman"}
+KILLING = KILL_VERBS | KILL_NOUNS | KILLER_NOUNS
+# Who says is a person when the NER missed the name ("Bowier said", ", said Tidwell"); an
+# organisation it missed would be read as one too, so a tagged name keeps its label.
+SAY_VERBS = {"say", "tell", "add", "insist", "explain", "recall", "testify", "write"}
+# Head nouns of organisations: a name ending in one is no place or person ("District of
+# Columbia Council", "John F. Kennedy School of Government"). Not "union" (the Soviet Union)
+# or "bank" (the West Bank).
+ORG_HEADS = {
+    "university", "college", "school", "institute", "institution", "academy", "council", "party", "committee",
+    "subcommittee", "commission", "ministry", "department", "court", "association", "agency", "company",
+    "corporation", "corp", "corp.", "inc", "inc.", "co.", "ltd", "ltd.", "plc", "federation", "confederation",
+    "front", "movement", "army", "navy", "forces", "fleet", "guard", "police", "service", "board", "foundation",
+    "society", "club", "league", "organization", "organisation", "hospital", "assembly", "parliament", "senate",
+    "congress", "tribunal", "cabinet", "bureau", "network", "airlines", "airways", "fund", "authority"}
+# Lower-case words inside a person's name: "Darly Alves da Silva", "Ludwig van Beethoven".
+NAME_PARTICLES = {"de", "da", "do", "dos", "das", "van", "von", "der", "den", "bin", "ibn", "al", "el", "la", "le",
+                  "del", "di", "du"}
+# Words a title-case headline leaves in lower case ("Talks on the Border Fail").
+_SMALL_WORDS = NAME_PARTICLES | {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by",
+                                 "with", "from", "as", "vs"}
 
 
 @Language.component("geoextract_entities", assigns=["doc.ents"], requires=["doc.ents"])
 def consistent_entities(doc: Doc) -> Doc:
-    ents = list(doc.ents)
+    ents = grammar_names(doc, list(doc.ents))
     if not ents:
         return doc
     votes: dict[str, Counter] = defaultdict(Counter)
@@ -54,8 +121,8 @@ def consistent_entities(doc: Doc) -> Doc:
     added: list[Span] = []
     # Only tokens that start a known name are looked at (a numpy test over the lower-case ids),
     # not every token of the document.
-    first_ids = np.array([doc.vocab.strings.as_int(first) for first in firsts], dtype="uint64")
-    candidates = np.isin(doc.to_array(LOWER), first_ids).nonzero()[0].tolist()
+    first_ids = np.unique(np.array([doc.vocab.strings.as_int(first) for first in firsts], dtype="uint64"))
+    candidates = _member(doc.to_array(LOWER), first_ids).nonzero()[0].tolist() if len(first_ids) else []
     i = 0
     for candidate in candidates:
         if candidate < i:  # inside a name added just before
@@ -78,6 +145,249 @@ def consistent_entities(doc: Doc) -> Doc:
         new_ents = filter_spans(new_ents + added)
     doc.ents = sorted(new_ents, key=lambda span: span.start)
     return doc
+
+
+def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """The entities with the names grammar shows added or relabelled (see the module's docstring).
+
+    Only tokens that can cue a name (titles, role and killing words, commas before a number)
+    are looked at, found with one numpy test over the document's lower-case, lemma and
+    dependency ids.
+    """
+    names = _Names(doc, _without_trailing_titles(doc, ents))
+    if not len(doc):
+        return names.ents
+    ids = _ids()
+    array = doc.to_array([LOWER, LEMMA])
+    lower, lemma = array[:, 0], array[:, 1]
+    # two numpy tests find every cue; the few tokens found are told apart by their words
+    by_word = _member(lower, ids["words"]).nonzero()[0].tolist()
+    by_lemma = _member(lemma, ids["lemmas"]).nonzero()[0].tolist()
+    for i in by_word:
+        if doc[i].lower_ in TITLES:
+            names.after_title(i)
+        else:
+            names.relative(doc[i])
+    commas = lower == ids[","]
+    for i in (commas[1:-2] & commas[3:]).nonzero()[0].tolist():  # "Albrecht , 54 , is"
+        names.before_age(i + 1)
+    for i in by_lemma:
+        token = doc[i]
+        word = token.lemma_.lower()
+        if word in SAY_VERBS:
+            names.speaker(token)
+        if word in KILLING:
+            names.killing(token)
+        if word in APPOSITION_ROLES | SHARED_ROLES and token.dep_ in ("appos", "conj"):
+            names.apposition(token)
+    return sorted(names.ents, key=lambda span: span.start)
+
+
+@lru_cache(maxsize=1)
+def _ids() -> dict[str, np.ndarray]:
+    """String ids as `Doc.to_array` gives them (hashes), read once: the words and lemmas that cue a name."""
+    def array(words: set[str]) -> np.ndarray:
+        return np.array(sorted(get_string_id(word) for word in words), dtype="uint64")
+
+    return {"words": array(TITLES | {"who", "whom"}), ",": array({","}),
+            "lemmas": array(APPOSITION_ROLES | SHARED_ROLES | KILLING | SAY_VERBS),
+            "small": array(_SMALL_WORDS)}
+
+
+def _member(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """`np.isin` for a sorted array of ids, without its sorting of both arrays on every call."""
+    at = np.searchsorted(ids, values)
+    return ids[np.minimum(at, len(ids) - 1)] == values
+
+
+def _without_trailing_titles(doc: Doc, ents: list[Span]) -> list[Span]:
+    """An organisation's name that swallowed the title of the person after it loses the title
+    ("[Coast Guard Lt.] Steve Hardy", "[FAA Administrator] James Busey")."""
+    out = []
+    for ent in ents:
+        end = ent.end
+        if ent.label_ != "ORG" or len(ent) < 2 or doc[end - 1].lower_ not in TITLES | {"."}:
+            out.append(ent)
+            continue
+        after = end + 1 if end < len(doc) and doc[end].text == "." else end
+        if after < len(doc) and _name_word(doc[after]):
+            while end > ent.start + 1 and (doc[end - 1].lower_ in TITLES or doc[end - 1].text == "."):
+                end -= 1
+            if doc[end - 1].lower_ in TITLES:
+                end = ent.end  # nothing but titles: leave it
+        out.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_))
+    return out
+
+
+class _Names:
+    """The document's entities while grammar adds people to them, with who covers which token."""
+
+    def __init__(self, doc: Doc, ents: list[Span]) -> None:
+        self.doc = doc
+        self.ents = [_organisation_by_head(ent) for ent in ents]
+        self.owner = {i: n for n, ent in enumerate(self.ents) for i in range(ent.start, ent.end)}
+        self._headlines: tuple[np.ndarray, np.ndarray] | None = None
+
+    def person(self, start: int, end: int, relabel: bool = True) -> None:
+        """Make tokens start..end a person: added when no entity touches them, relabelled when
+        one name entity lies inside them (and `relabel`), else left alone."""
+        if start >= end or self.headline(start):
+            return
+        touching = {self.owner[i] for i in range(start, end) if i in self.owner}
+        if touching:
+            if not relabel or len(touching) > 1:
+                return
+            n = touching.pop()
+            ent = self.ents[n]
+            if ent.label_ == "PERSON" or ent.label_ not in NAME_LABELS or ent.start < start or ent.end > end:
+                return
+            self.ents[n] = Span(self.doc, start, end, label="PERSON")
+        else:
+            n = len(self.ents)
+            self.ents.append(Span(self.doc, start, end, label="PERSON"))
+        for i in range(start, end):
+            self.owner[i] = n
+
+    def headline(self, i: int) -> bool:
+        """Whether token i is in a sentence written in title case ("President Says Economy Will
+        Grow"), where every word looks like a name: no word but a small one is in lower case."""
+        if self._headlines is None:  # once per document, for all its sentences at once
+            array = self.doc.to_array([SENT_START, IS_ALPHA, IS_LOWER, LOWER])
+            sentence = np.cumsum(array[:, 0].astype("int64") == 1)
+            sentence -= sentence[0]  # 0 for the first sentence, also when its start is unmarked
+            words = (array[:, 1] == 1) & ~_member(array[:, 3], _ids()["small"])
+            lowered = words & (array[:, 2] == 1)
+            headline = (np.bincount(sentence, weights=lowered) == 0) & (np.bincount(sentence, weights=words) >= 3)
+            self._headlines = (sentence, headline)
+        sentence, headline = self._headlines
+        return bool(headline[sentence[i]])
+
+    # -- cues --------------------------------------------------------------------------------
+    def after_title(self, i: int) -> None:
+        """"Sen. Strom Thurmond", "Gov. Mario Cuomo", "President William Tolbert", "rancher Darly
+        Alves da Silva": the name after the title(s)."""
+        doc = self.doc
+        if i in self.owner or (i > 0 and doc[i - 1].lower_ in TITLES):
+            return  # inside a name ("Prince Edward Island"), or not the first of the titles
+        start = i + 1
+        for _ in range(3):
+            while start < len(doc) and (doc[start].lower_ in TITLES or doc[start].text == ".") and start - i < 5:
+                if start in self.owner:
+                    return
+                start += 1
+            end = start
+            while end < len(doc) and end - start < 5 and not doc[end].is_sent_start and (
+                    _name_word(doc[end]) or _particle_inside(doc, end)):
+                end += 1
+            if end < len(doc) and end > start and doc[end].lower_ in TITLES:
+                start = end  # "Deputy [Prime] Minister Tareq Aziz": words of the title, the name after it
+                continue
+            break
+        if end > start and doc[end - 1].lower_ not in ORG_HEADS:  # "General Assembly", "Justice Department"
+            self.person(start, end)
+
+    def before_age(self, comma: int) -> None:
+        """"Albrecht, 54, is a former professor": a name with an age in commas after it."""
+        age = self.doc[comma + 1]
+        if age.text.isdigit() and 0 < int(age.text) < 110:
+            span = _name_around(self.doc[comma - 1])
+            if span is not None:
+                self.person(*span)
+
+    def apposition(self, role: Token) -> None:
+        """"Vyacheslav Chornovil, leader of the Rukh", "X, a jeweler and president of Y": the name
+        the role is in apposition to."""
+        head = role.head
+        if role.dep_ == "conj":
+            if head.dep_ != "appos":
+                return
+            head = head.head
+        if head.i < role.i:
+            span = _name_around(head)
+            if span is not None:
+                self.person(*span, relabel=role.lemma_.lower() not in SHARED_ROLES)
+
+    def killing(self, word: Token) -> None:
+        """Who kills and who is killed: "Ruby shot Oswald", "the slaying of King", "Kennedy's
+        assassin". Only names no entity holds are added; the NER's label stands."""
+        lemma = word.lemma_.lower()
+        arguments: list[Token] = []
+        if lemma in KILL_VERBS and word.pos_ == "VERB":
+            for child in word.children:
+                if child.dep_ in ("nsubj", "dobj", "nsubjpass"):
+                    arguments.append(child)
+                elif child.dep_ == "agent":
+                    arguments.extend(c for c in child.children if c.dep_ == "pobj")
+        elif lemma in KILL_NOUNS | KILLER_NOUNS and word.pos_ == "NOUN":
+            for child in word.children:
+                if child.dep_ == "poss" or (child.dep_ in ("compound", "appos") and lemma in KILLER_NOUNS):
+                    arguments.append(child)
+                elif child.dep_ == "prep" and child.lower_ == "of":
+                    arguments.extend(c for c in child.children if c.dep_ == "pobj")
+        for token in arguments:
+            span = _name_around(token)
+            if span is not None:
+                self.person(*span, relabel=False)
+
+
+    def speaker(self, verb: Token) -> None:
+        """"Bowier said", ", said Tidwell": the subject of a verb of saying."""
+        if verb.pos_ == "VERB":
+            for child in verb.children:
+                if child.dep_ == "nsubj":
+                    span = _name_around(child)
+                    if span is not None:
+                        self.person(*span, relabel=False)
+
+    def relative(self, who: Token) -> None:
+        """"Warner, who now lives in Ocala": the name a "who" clause is about."""
+        clause = who.head
+        if clause.dep_ == "relcl" and clause.head.i < who.i:
+            span = _name_around(clause.head)
+            if span is not None:
+                self.person(*span, relabel=False)
+
+
+def _organisation_by_head(ent: Span) -> Span:
+    """A place or person entity whose head noun names an organisation is one ("District of
+    Columbia Council", "John F. Kennedy School of Government")."""
+    if ent.label_ in ("GPE", "LOC", "PERSON", "NORP") and ent.root.lower_ in ORG_HEADS and ent.root.text[:1].isupper():
+        return Span(ent.doc, ent.start, ent.end, label="ORG")
+    return ent
+
+
+def _name_word(token: Token) -> bool:
+    return token.pos == PROPN and token.text[:1].isupper() and token.lower_ not in TITLES
+
+
+def _particle_inside(doc: Doc, i: int) -> bool:
+    """"da" in "Darly Alves da Silva", "-" in "Jean-Verdy": inside a name when a name word follows."""
+    token = doc[i]
+    inside = token.lower_ in NAME_PARTICLES or (token.text == "-" and not token.whitespace_ and i > 0
+                                                 and not doc[i - 1].whitespace_)
+    return inside and i + 1 < len(doc) and _name_word(doc[i + 1])
+
+
+def _name_around(token: Token) -> tuple[int, int] | None:
+    """The proper-noun name that `token` heads: its capitalised compounds, initials and
+    particles ("Lee Harvey Oswald", "Samuel K. Doe"), as token offsets; None if it is no name."""
+    if not _name_word(token):
+        return None
+    doc = token.doc
+    start, end = token.i, token.i + 1
+    while start > 0 and not doc[start].is_sent_start and end - start < 6:
+        left = doc[start - 1]
+        if not (_name_word(left) or _particle_inside(doc, start - 1)) or not start <= left.head.i < end:
+            break
+        start -= 1
+    while end < len(doc) and not doc[end].is_sent_start and end - start < 6:
+        right = doc[end]
+        if not _name_word(right) or not start <= right.head.i < end or right.dep_ == "appos":
+            break
+        end += 1
+    if end - start > 2 and len(doc[start].text) == 1 and doc[start + 1].text == "-":
+        return None  # a senator's party and state ("Sen. X, D-Mich., chairman of ..."), no name
+    return start, end
 
 
 def _key(text: str) -> str:
