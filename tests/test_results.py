@@ -179,3 +179,33 @@ def test_relation_rows_carry_each_actors_sector_on_the_document_date():
     assert sectors == {"2019-05-01": ("USA", "GOV", "GOV"), "2022-03": ("USA", "ELI", "GOV"),
                        "2025-06-30T10:00:00Z": ("USA", "GOV", "GOV"), None: ("USA", "GOV", "GOV"),
                        "last spring": ("USA", "GOV", "GOV")}  # no usable date: the gazetteer's current sector
+
+
+@pytest.mark.model
+def test_a_long_documents_parts_are_let_go_as_they_are_read(monkeypatch):
+    """A 20 MB text is 200 parts: each part's Doc is added to the result and dropped, never all held."""
+    import gc
+    import weakref
+
+    from geoextract import processing
+    from geoextract.pipeline import default_model
+
+    nlp = processing.PipelineSpec(default_model()).load()
+    monkeypatch.setattr(processing, "MAX_CHARS", 1000)
+    text = "Russia sold oil to North Korea in March, officials in Seoul said on Monday.\n\n" * 300
+    alive: weakref.WeakSet = weakref.WeakSet()
+    most = [0]
+    real_pipe = nlp.pipe
+
+    def pipe(texts, **kwargs):
+        for doc in real_pipe(texts, **kwargs):
+            gc.collect()
+            alive.add(doc)
+            most[0] = max(most[0], len(alive))
+            yield doc
+
+    monkeypatch.setattr(nlp, "pipe", pipe)
+    [result] = processing.process_documents(nlp, [text], batch_size=2)
+    assert result["parts"] == len(processing.split_text(text)) > 20
+    assert len(result["relations"]) >= 300 and result["relations"][-1]["trigger_start"] > len(text) - 100
+    assert most[0] <= 3  # a batch of two and the one being read

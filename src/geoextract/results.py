@@ -35,14 +35,21 @@ def document_result(parts: list[tuple[int, Doc]]) -> dict[str, Any]:
     Args:
         parts: (character offset of the part in the document, processed Doc), in order.
     """
-    result: dict[str, Any] = {"v": RESULT_VERSION, "parts": len(parts), "words": 0, "sents": 0,
-                              "mentions": [], "relations": [], "quantities": [], "actors": {}}
+    result = new_result()
     for offset, doc in parts:
-        _add_part(result, doc, offset)
+        add_part(result, doc, offset)
     return result
 
 
-def _add_part(result: dict[str, Any], doc: Doc, offset: int) -> None:
+def new_result() -> dict[str, Any]:
+    """An empty result, for `add_part` to fill one part at a time (the part's Doc can then go)."""
+    return {"v": RESULT_VERSION, "parts": 0, "words": 0, "sents": 0, "mentions": [], "relations": [], "quantities": [],
+            "actors": {}}
+
+
+def add_part(result: dict[str, Any], doc: Doc, offset: int) -> None:
+    """Add what one processed part of a document holds; `offset` is where the part starts."""
+    result["parts"] += 1
     sent_base = result["sents"]
     starts = [sent.start for sent in doc.sents]
     result["words"] += int((~doc.to_array([IS_PUNCT, IS_SPACE]).any(axis=1)).sum()) if len(doc) else 0  # no Token objects
