@@ -26,7 +26,7 @@ from typing import Any
 
 from .errors import Errors, GeoextractError
 from .records import Document
-from .results import document_result
+from .results import add_part, new_result
 from .stories import minhash
 from .rules import pipeline_dir
 
@@ -131,16 +131,16 @@ def process_documents(nlp: Any, texts: list[str], batch_size: int = 64) -> list[
     parts = [(index, offset, part) for index, text in enumerate(texts) for offset, part in split_text(text)]
     longest = max((len(part) for _, _, part in parts), default=1)
     per_batch = max(1, min(batch_size, BATCH_CHARS // max(longest, 1)))
-    collected: list[list[tuple[int, Any]]] = [[] for _ in texts]
+    results = [new_result() for _ in texts]
     try:
         docs = nlp.pipe((part for _, _, part in parts), batch_size=per_batch)
         for (index, offset, _), doc in zip(parts, docs):
-            collected[index].append((offset, doc))
+            add_part(results[index], doc, offset)  # and the Doc goes: a 20 MB text's 200 parts are never all held
     except (ValueError, RuntimeError, MemoryError) as error:  # retry one document at a time
         if len(texts) == 1:
             return [{"error": f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"}]
         return [result for text in texts for result in process_documents(nlp, [text], batch_size)]
-    return [{**document_result(doc_parts), "minhash": minhash(text).hex()} for doc_parts, text in zip(collected, texts)]
+    return [{**result, "minhash": minhash(text).hex()} for result, text in zip(results, texts)]
 
 
 class Engine:
