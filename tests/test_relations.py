@@ -749,6 +749,148 @@ PATTERN_CASES = {
         thanked 1 ROOT  VERB  thank
         China   1 dobj  PROPN
     """, [(0, 1, "PERSON"), (2, 3, "GPE")], ("Vladimir Putin", "SUPPORT", "China")),
+    "affiliation.appos-one-of": ("""
+        Alvaro      1 compound PROPN
+        Arzu        12 nsubj   PROPN
+        ,           1 punct    PUNCT
+        one         1 appos    NUM
+        of          3 prep     ADP
+        the         6 det      DET
+        secretaries 4 pobj     NOUN  secretary NNS
+        of          6 prep     ADP
+        the         10 det     DET
+        Vanguard    10 compound PROPN
+        Party       7 pobj     PROPN
+        ,           1 punct    PUNCT
+        spoke       12 ROOT    VERB  speak
+    """, [(0, 2, "PERSON"), (9, 11, "ORG")], ("Alvaro Arzu", "AFFILIATION", "Vanguard Party")),
+    "affiliation.appos-conj-shared-of": ("""
+        Patrick   1 compound PROPN
+        Strosahl  11 nsubj   PROPN
+        ,         1 punct    PUNCT
+        a         4 det      DET
+        jeweler   1 appos    NOUN
+        and       4 cc       CCONJ
+        president 4 conj     NOUN
+        of        4 prep     ADP
+        Vision    9 compound PROPN
+        Seattle   7 pobj     PROPN
+        ,         1 punct    PUNCT
+        spoke     11 ROOT    VERB  speak
+    """, [(0, 2, "PERSON"), (8, 10, "ORG")], ("Patrick Strosahl", "AFFILIATION", "Vision Seattle")),
+    "affiliation.named-role.of": ("""
+        Acme      1 nsubj    PROPN
+        named     1 ROOT     VERB  name
+        Larry     3 compound PROPN
+        Jinks     1 dobj     PROPN
+        publisher 1 oprd     NOUN
+        of        4 prep     ADP
+        the       8 det      DET
+        Mercury   8 compound PROPN
+        News      5 pobj     PROPN
+    """, [(0, 1, "ORG"), (2, 4, "PERSON"), (7, 9, "ORG")], ("Larry Jinks", "AFFILIATION", "Mercury News")),
+    "affiliation.named-role.mod": ("""
+        The       1 det      DET
+        board     2 nsubj    NOUN
+        named     2 ROOT     VERB  name
+        Larry     4 compound PROPN
+        Jinks     2 dobj     PROPN
+        Acme      6 compound PROPN
+        president 2 oprd     NOUN
+    """, [(3, 5, "PERSON"), (5, 6, "ORG")], ("Larry Jinks", "AFFILIATION", "Acme")),
+    "affiliation.named-to-be-role.of": ("""
+        The         1 det      DET
+        Democrats   2 nsubj    PROPN
+        elected     2 ROOT     VERB  elect
+        Richard     4 compound PROPN
+        Celeste     2 dobj     PROPN
+        to          6 aux      PART
+        be          2 xcomp    AUX   be
+        chairman    6 attr     NOUN
+        of          7 prep     ADP
+        the         11 det     DET
+        Governors   11 compound PROPN
+        Association 8 pobj     PROPN
+    """, [(1, 2, "NORP"), (3, 5, "PERSON"), (10, 12, "ORG")],
+        ("Richard Celeste", "AFFILIATION", "Governors Association")),
+    "affiliation.copula-role-who.of": ("""
+        Larry    1 compound PROPN
+        Jinks    2 nsubj    PROPN
+        succeeds 2 ROOT     VERB  succeed
+        William  4 compound PROPN
+        Ott      2 dobj     PROPN
+        ,        4 punct    PUNCT
+        who      8 nsubj    PRON
+        will     8 aux      AUX
+        be       4 relcl    AUX   be
+        chairman 8 attr     NOUN
+        of       9 prep     ADP
+        the      13 det     DET
+        Mercury  13 compound PROPN
+        News     10 pobj    PROPN
+    """, [(0, 2, "PERSON"), (3, 5, "PERSON"), (12, 14, "ORG")], ("William Ott", "AFFILIATION", "Mercury News")),
+    "affiliation.copula-role-who.mod": ("""
+        Larry    1 compound PROPN
+        Jinks    2 nsubj    PROPN
+        succeeds 2 ROOT     VERB  succeed
+        William  4 compound PROPN
+        Ott      2 dobj     PROPN
+        ,        4 punct    PUNCT
+        who      8 nsubj    PRON
+        will     8 aux      AUX
+        be       4 relcl    AUX   be
+        the      11 det     DET
+        Acme     11 compound PROPN
+        chairman 8 attr     NOUN
+    """, [(0, 2, "PERSON"), (3, 5, "PERSON"), (10, 11, "ORG")], ("William Ott", "AFFILIATION", "Acme")),
+    "affiliation.appos-for-org": ("""
+        Chris   1 compound PROPN
+        Herr    9 nsubj    PROPN
+        ,       1 punct    PUNCT
+        shearer 1 appos    NOUN
+        for     3 prep     ADP
+        the     7 det      DET
+        Wool    7 compound PROPN
+        Wizards 4 pobj     PROPN
+        ,       1 punct    PUNCT
+        won     9 ROOT     VERB  win
+    """, [(0, 2, "PERSON"), (6, 8, "ORG")], ("Chris Herr", "AFFILIATION", "Wool Wizards")),
+    "affiliation.person-of.conj": ("""
+        James      1 compound PROPN
+        Blight     8 nsubj    PROPN
+        and        1 cc       CCONJ
+        David      4 compound PROPN
+        Welch      1 conj     PROPN
+        of         4 prep     ADP
+        Harvard    7 compound PROPN
+        University 5 pobj     PROPN
+        say        8 ROOT     VERB
+    """, [(0, 2, "PERSON"), (3, 5, "PERSON"), (6, 8, "ORG")], ("James Blight", "AFFILIATION", "Harvard University")),
+    "affiliation.work-for.object-for": ("""
+        Dale     1 compound PROPN
+        Nelson   2 nsubj    PROPN
+        covers   2 ROOT     VERB  cover
+        politics 2 dobj     NOUN
+        for      3 prep     ADP
+        Acme     4 pobj     PROPN
+    """, [(0, 2, "PERSON"), (5, 6, "ORG")], ("Dale Nelson", "AFFILIATION", "Acme")),
+    "assault.attack.passive-conj": ("""
+        Lincoln 2 nsubjpass PROPN
+        was     2 auxpass   AUX   be
+        shot    2 ROOT      VERB  shoot VBN
+        and     2 cc        CCONJ
+        wounded 2 conj      VERB  wound VBN
+        by      4 agent     ADP
+        Booth   5 pobj      PROPN
+    """, [(0, 1, "PERSON"), (6, 7, "PERSON")], ("Booth", "ASSAULT", "Lincoln")),
+    "assault.attack.conj-wounded-name": ("""
+        Ruby     1 nsubj  PROPN
+        shot     1 ROOT   VERB  shoot
+        and      1 cc     CCONJ
+        mortally 4 advmod ADV
+        wounded  5 amod   VERB  wound
+        Oswald   1 conj   PROPN
+    """, [(0, 1, "PERSON"), (5, 6, "PERSON")], ("Ruby", "ASSAULT", "Oswald")),
 }
 
 
@@ -1006,3 +1148,90 @@ def test_rights_assertions_and_abstract_nouns_are_no_relations(nlp):
         invest     6 xcomp    VERB
     """, ents=[(4, 5, "ORG"), (7, 8, "GPE")]))
     assert triples(doc) == set()
+
+
+def test_who_is_arrested_after_a_killing_is_held_for_it(nlp):
+    # "Oswald was arrested after the assassination of Kennedy ."
+    doc = run(nlp, parsed(nlp, """
+        Oswald        2 nsubjpass PROPN
+        was           2 auxpass   AUX   be
+        arrested      2 ROOT      VERB  arrest VBN
+        after         2 prep      ADP
+        the           5 det       DET
+        assassination 3 pobj      NOUN
+        of            5 prep      ADP
+        Kennedy       6 pobj      PROPN
+        .             2 punct     PUNCT
+    """, ents=[(0, 1, "PERSON"), (7, 8, "PERSON")]))
+    assert triples(doc) == {("Oswald", "ASSAULT", "Kennedy")}
+    # "Oswald spoke after the assassination of Kennedy .": speaking after it is no part in it
+    doc = run(nlp, parsed(nlp, """
+        Oswald        1 nsubj  PROPN
+        spoke         1 ROOT   VERB  speak
+        after         1 prep   ADP
+        the           4 det    DET
+        assassination 2 pobj   NOUN
+        of            4 prep   ADP
+        Kennedy       5 pobj   PROPN
+        .             1 punct  PUNCT
+    """, ents=[(0, 1, "PERSON"), (6, 7, "PERSON")]))
+    assert triples(doc) == set()
+
+
+def test_who_is_indicted_on_a_charge_did_it_not_the_jury(nlp):
+    # "A jury indicted Sirhan on a charge of murder in the assassination of Kennedy ."
+    doc = run(nlp, parsed(nlp, """
+        A             1 det    DET
+        jury          2 nsubj  NOUN
+        indicted      2 ROOT   VERB  indict
+        Sirhan        2 dobj   PROPN
+        on            2 prep   ADP
+        a             6 det    DET
+        charge        4 pobj   NOUN
+        of            6 prep   ADP
+        murder        7 pobj   NOUN
+        in            6 prep   ADP
+        the           11 det   DET
+        assassination 9 pobj   NOUN
+        of            11 prep  ADP
+        Kennedy       12 pobj  PROPN
+        .             2 punct  PUNCT
+    """, ents=[(3, 4, "PERSON"), (13, 14, "PERSON")]))
+    assert triples(doc) == {("Sirhan", "ASSAULT", "Kennedy")}
+
+
+def test_who_works_for_a_school_works_for_the_university_that_owns_it(nlp):
+    # "David Welch of Harvard University 's Kennedy School spoke ."
+    doc = run(nlp, parsed(nlp, """
+        David      1 compound PROPN
+        Welch      8 nsubj    PROPN
+        of         1 prep     ADP
+        Harvard    4 compound PROPN
+        University 7 poss     PROPN
+        's         4 case     PART
+        Kennedy    7 compound PROPN
+        School     2 pobj     PROPN
+        spoke      8 ROOT     VERB  speak
+    """, ents=[(0, 2, "PERSON"), (3, 5, "ORG"), (6, 8, "ORG")]))
+    assert triples(doc) == {("David Welch", "AFFILIATION", "Kennedy School"),
+                            ("David Welch", "AFFILIATION", "Harvard University")}
+
+
+def test_a_relative_pronoun_in_a_coordinated_clause_stands_for_the_noun(nlp):
+    # "Booth was the gunman who shot Lincoln and who later killed Kennedy ."
+    doc = run(nlp, parsed(nlp, """
+        Booth   1 nsubj  PROPN
+        was     1 ROOT   AUX   be
+        the     3 det    DET
+        gunman  1 attr   NOUN
+        who     5 nsubj  PRON
+        shot    3 relcl  VERB  shoot
+        Lincoln 5 dobj   PROPN
+        and     5 cc     CCONJ
+        who     10 nsubj PRON
+        later   10 advmod ADV
+        killed  5 conj   VERB  kill
+        Kennedy 10 dobj  PROPN
+        .       1 punct  PUNCT
+    """, ents=[(0, 1, "PERSON"), (6, 7, "PERSON"), (11, 12, "PERSON")]))
+    assert triples(doc) == {("Booth", "ASSAULT", "Lincoln"), ("Booth", "ASSAULT", "Kennedy")}

@@ -228,18 +228,18 @@ class _Names:
         self.owner = {i: n for n, ent in enumerate(self.ents) for i in range(ent.start, ent.end)}
         self._headlines: tuple[np.ndarray, np.ndarray] | None = None
 
-    def person(self, start: int, end: int, relabel: bool = True) -> None:
+    def person(self, start: int, end: int, relabel: tuple[str, ...] = NAME_LABELS) -> None:
         """Make tokens start..end a person: added when no entity touches them, relabelled when
-        one name entity lies inside them (and `relabel`), else left alone."""
+        one name entity with a label in `relabel` lies inside them, else left alone."""
         if start >= end or self.headline(start):
             return
         touching = {self.owner[i] for i in range(start, end) if i in self.owner}
         if touching:
-            if not relabel or len(touching) > 1:
+            if len(touching) > 1:
                 return
             n = touching.pop()
             ent = self.ents[n]
-            if ent.label_ == "PERSON" or ent.label_ not in NAME_LABELS or ent.start < start or ent.end > end:
+            if ent.label_ == "PERSON" or ent.label_ not in relabel or ent.start < start or ent.end > end:
                 return
             self.ents[n] = Span(self.doc, start, end, label="PERSON")
         else:
@@ -305,7 +305,7 @@ class _Names:
         if head.i < role.i:
             span = _name_around(head)
             if span is not None:
-                self.person(*span, relabel=role.lemma_.lower() not in SHARED_ROLES)
+                self.person(*span, relabel=() if role.lemma_.lower() in SHARED_ROLES else NAME_LABELS)
 
     def killing(self, word: Token) -> None:
         """Who kills and who is killed: "Ruby shot Oswald", "the slaying of King", "Kennedy's
@@ -327,7 +327,7 @@ class _Names:
         for token in arguments:
             span = _name_around(token)
             if span is not None:
-                self.person(*span, relabel=False)
+                self.person(*span, relabel=())
 
 
     def speaker(self, verb: Token) -> None:
@@ -337,15 +337,16 @@ class _Names:
                 if child.dep_ == "nsubj":
                     span = _name_around(child)
                     if span is not None:
-                        self.person(*span, relabel=False)
+                        self.person(*span, relabel=())
 
     def relative(self, who: Token) -> None:
-        """"Warner, who now lives in Ocala": the name a "who" clause is about."""
+        """"Warner, who now lives in Ocala": the name a "who" clause is about, also when the NER
+        called it a place or an organisation (not a group: "the Kurds, who ...")."""
         clause = who.head
         if clause.dep_ == "relcl" and clause.head.i < who.i:
             span = _name_around(clause.head)
             if span is not None:
-                self.person(*span, relabel=False)
+                self.person(*span, relabel=("GPE", "ORG"))
 
 
 def _organisation_by_head(ent: Span) -> Span:

@@ -71,6 +71,10 @@ OWNING_VERBS = {"plead", "serve", "face", "admit", "confess"}
 # suspect in Kennedy's assassination"; whoever the noun belongs to is the one accused.
 ACCUSED_NOUNS = {"sentence", "conviction", "charge", "trial", "suspect", "count", "indictment", "term", "arrest"}
 ACCUSED_PREPS = ("of", "for", "in", "to", "with")
+# Who is arrested after a killing is held for it: "Oswald was captured following the
+# assassination of Kennedy", "police arrested two men after the murder of X".
+ARRESTING_VERBS = {"arrest", "capture", "detain", "apprehend", "catch"}
+ARREST_PREPS = ("after", "following")
 # Things fired or set off: in "Oswald fired the shots that killed Kennedy" the one who fired did it.
 INSTRUMENTS = {"shot", "bullet", "bomb", "missile", "rocket", "shell", "grenade", "round", "device", "explosive",
                "drone", "torpedo"}
@@ -216,6 +220,8 @@ class RelationExtractor:
             sources, targets = ctx.warning_parties(sources, roles["target"])
         else:
             targets = ctx.actors_for(roles["target"], owners=OWNERS.get(pattern["relation"], ()))
+            if pattern["relation"] == "AFFILIATION":
+                targets += ctx.parent_organisations(targets)
         pairs = [(source, target) for source in sources for target in targets]
         if pattern.get("symmetric"):  # "trade between X and Y" holds both ways
             pairs += [(target, source) for source, target in pairs]
@@ -313,10 +319,15 @@ class _Context:
     def actors_for(self, token: Token, owners: tuple[str, ...] = ()) -> list[_Arg]:
         """Actors a token stands for, with the actors coordinated with it ("China and Russia",
         "Indian and French navies"). A relative pronoun stands for the noun its clause modifies
-        ("Oswald, who had been shot by Ruby"). With `owners` (modifier relations), an action noun
+        ("Oswald, who had been shot by Ruby"), also from a clause coordinated with that one
+        ("the gunman who killed X and who later killed Y"). With `owners` (modifier relations), an action noun
         stands for the actor whose action it is ("condemned the Russian exercises")."""
-        if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
-            token = token.head.head
+        if token.lower_ in RELATIVE:
+            clause = token.head
+            while clause.dep_ == "conj" and clause.head.i != clause.i:
+                clause = clause.head  # "the gunman who killed X and who later killed Y"
+            if clause.dep_ == "relcl":
+                token = clause.head
         first = self._actor_at(token, owners=owners)
         if first is None:
             return []
@@ -398,6 +409,20 @@ class _Context:
         """Another antecedent for a pronoun argument, not `actor_id`."""
         token = arg.words[0]
         return self._antecedent(token, PRONOUNS[token.lower_], arg.words, "pronoun", besides=actor_id)
+
+    def parent_organisations(self, args: list[_Arg]) -> list[_Arg]:
+        """The organisation that owns an organisation named as a target: who works for "Harvard
+        University's Kennedy School" works for Harvard University too."""
+        out = []
+        for arg in args:
+            if arg.how or arg.type == "person":
+                continue
+            for child in arg.span.root.children:
+                owner = self.at.get(child.i) if child.dep_ == "poss" else None
+                found = self.arg(owner) if owner is not None else None
+                if found is not None and found.type in ("org", "company", "igo", "media") and found.actor_id != arg.actor_id:
+                    out.append(found)
+        return out
 
     def inside_other_actor(self, token: Token, top: Token) -> bool:
         """Whether, on the way up from `token` to `top`, a prepositional phrase holding it
@@ -558,9 +583,18 @@ class _Context:
         if trigger.dep_ not in ("pcomp", "pobj"):
             return None
         prep = trigger.head
-        if prep.dep_ != "prep" or prep.lower_ not in ACCUSED_PREPS:
+        if prep.dep_ != "prep" or prep.lower_ not in ACCUSED_PREPS + ARREST_PREPS:
             return None
         holder = prep.head
+        if prep.lower_ in ARREST_PREPS:
+            if holder.pos_ != "VERB" or holder.lemma_.lower() not in ARRESTING_VERBS:
+                return None
+            for child in holder.children:
+                if child.dep_ == "dobj":  # "police arrested X after the killing of Y"
+                    return self.actors_for(child) or None
+            if any(c.dep_ == "nsubj" for c in holder.children):
+                return None  # "police arrested ... after": no one named is held
+            return self._subject_of(holder) or None
         if holder.pos_ == "ADJ" and holder.dep_ in ("acomp", "oprd"):  # "pleaded guilty to"
             holder = holder.head
         lemma = holder.lemma_.lower()
@@ -571,6 +605,10 @@ class _Context:
             holder, lemma = verb, verb.lemma_.lower()
             if verb.pos_ not in ("VERB", "AUX"):
                 return None
+            if lemma in ACCUSED_VERBS:
+                for child in verb.children:
+                    if child.dep_ == "dobj":  # "a grand jury indicted X on a charge of murder in ..."
+                        return self.actors_for(child) or None
             return self._subject_of(verb) or None
         if holder.pos_ in ("NOUN", "PROPN") and holder.dep_ == "dobj" and holder.head.lemma_.lower() in ACCUSED_VERBS:
             return self.actors_for(holder) or None  # "the jury convicted sniper X of killing Y"
