@@ -208,3 +208,45 @@ def test_no_people_from_title_case_headlines_or_party_tags(nlp):
     """)
     doc = run(nlp, doc)
     assert ents(doc) == [("Riegle", "PERSON")]
+
+
+def test_who_kills_through_a_shared_subject_and_a_title_word_as_a_name(nlp):
+    # "Booth sneaked in and shot Lincoln after the slaying of King ." with "Lincoln" called a building
+    doc = parsed(nlp, """
+        Booth   1 nsubj  PROPN
+        sneaked 1 ROOT   VERB  sneak
+        in      1 prt    ADP
+        and     1 cc     CCONJ
+        shot    1 conj   VERB  shoot
+        Lincoln 4 dobj   PROPN
+        after   4 prep   ADP
+        the     8 det    DET
+        slaying 6 pobj   NOUN
+        of      8 prep   ADP
+        King    9 pobj   PROPN
+        .       1 punct  PUNCT
+    """, ents=[(5, 6, "FAC")])
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Booth", "PERSON"), ("Lincoln", "PERSON"), ("King", "PERSON")]
+
+
+def test_a_proper_noun_before_a_company_role_is_an_organisation(nlp):
+    # "Assipen Director Claudio Constancio said ." and "CNEN Radioprotection Director Laercio Vinhas said ."
+    doc = parsed(nlp, """
+        Assipen   1 compound PROPN
+        Director  3 compound PROPN
+        Claudio   3 compound PROPN
+        Constancio 4 nsubj   PROPN
+        said      4 ROOT     VERB  say
+        .         4 punct    PUNCT
+    """, ents=[(2, 4, "PERSON")])
+    assert ents(run(nlp, doc)) == [("Assipen", "ORG"), ("Claudio Constancio", "PERSON")]
+    doc = parsed(nlp, """
+        CNEN            2 compound PROPN
+        Radioprotection 2 compound PROPN
+        Director        4 compound PROPN
+        Laercio         4 compound PROPN
+        Vinhas          5 nsubj    PROPN
+        said            5 ROOT     VERB  say
+    """, ents=[(0, 1, "ORG"), (3, 5, "PERSON")])
+    assert ents(run(nlp, doc)) == [("CNEN Radioprotection", "ORG"), ("Laercio Vinhas", "PERSON")]

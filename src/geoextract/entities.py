@@ -32,6 +32,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 NAME_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC")
+# Labels of names that are no actor: who kills or is killed and was given one is a person.
+_NOT_ACTORS = ("LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE")
 # Words that are capitalised at the start of a sentence or in headlines but are not names.
 _STOP = {"the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "this", "that",
          "mr", "mrs", "ms", "dr", "president", "minister", "prime", "new", "north", "south", "east", "west"}
@@ -69,6 +71,13 @@ APPOSITION_ROLES = (ROLE_TITLES - {"lord", "lady", "vice", "leader", "executive"
 # Y"): a name the NER missed is a person ("Vyacheslav Chornovil, leader of the Rukh"), a tagged
 # one keeps its label. ("member", "owner", "host", "partner" are not person roles at all.)
 SHARED_ROLES = {"leader", "head", "founder", "executive", "chief"}
+# Roles held in companies and other organisations: a proper noun the NER left out right before
+# one names the organisation ("Assipen Director X", "Healy president X", "a CBOT trader").
+# Not the roles of public office, which a place usually comes before ("Texas Gov. X").
+COMPANY_ROLES = {"director", "president", "chairman", "chairwoman", "spokesman", "spokeswoman", "spokesperson",
+                 "executive", "trader", "employee", "official", "manager", "founder", "treasurer", "editor",
+                 "publisher", "reporter", "correspondent", "columnist", "anchor", "analyst", "economist", "engineer",
+                 "researcher", "worker"}
 # Who kills or is killed is a person when the NER missed the name ("Ruby fatally shot Oswald").
 KILL_VERBS = {"kill", "shoot", "murder", "assassinate", "stab", "slay", "strangle", "behead", "wound", "gun",
               "poison", "lynch"}
@@ -77,7 +86,7 @@ KILLER_NOUNS = {"assassin", "killer", "murderer", "slayer", "gunman"}
 KILLING = KILL_VERBS | KILL_NOUNS | KILLER_NOUNS
 # Who says is a person when the NER missed the name ("Bowier said", ", said Tidwell"); an
 # organisation it missed would be read as one too, so a tagged name keeps its label.
-SAY_VERBS = {"say", "tell", "add", "insist", "explain", "recall", "testify", "write"}
+SAY_VERBS = {"say", "tell", "add", "insist", "explain", "recall", "testify", "write", "think", "believe"}
 # Head nouns of organisations: a name ending in one is no place or person ("District of
 # Columbia Council", "John F. Kennedy School of Government"). Not "union" (the Soviet Union)
 # or "bank" (the West Bank).
@@ -164,9 +173,12 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     by_word = _member(lower, ids["words"]).nonzero()[0].tolist()
     by_lemma = _member(lemma, ids["lemmas"]).nonzero()[0].tolist()
     for i in by_word:
-        if doc[i].lower_ in TITLES:
+        word = doc[i].lower_
+        if word in COMPANY_ROLES:
+            names.organisation_before(i)
+        if word in TITLES:
             names.after_title(i)
-        else:
+        elif word in ("who", "whom"):
             names.relative(doc[i])
     commas = lower == ids[","]
     for i in (commas[1:-2] & commas[3:]).nonzero()[0].tolist():  # "Albrecht , 54 , is"
@@ -189,7 +201,7 @@ def _ids() -> dict[str, np.ndarray]:
     def array(words: set[str]) -> np.ndarray:
         return np.array(sorted(get_string_id(word) for word in words), dtype="uint64")
 
-    return {"words": array(TITLES | {"who", "whom"}), ",": array({","}),
+    return {"words": array(TITLES | COMPANY_ROLES | {"who", "whom"}), ",": array({","}),
             "lemmas": array(APPOSITION_ROLES | SHARED_ROLES | KILLING | SAY_VERBS),
             "small": array(_SMALL_WORDS)}
 
@@ -286,6 +298,26 @@ class _Names:
         if end > start and doc[end - 1].lower_ not in ORG_HEADS:  # "General Assembly", "Justice Department"
             self.person(start, end)
 
+    def organisation_before(self, i: int) -> None:
+        """"Assipen Director Claudio Constancio", "a former CBOT trader": the proper nouns the
+        NER missed right before a company role, attached to it, name an organisation."""
+        doc = self.doc
+        start = i
+        while start > 0 and i - start < 4 and start - 1 not in self.owner and _name_word(doc[start - 1]) \
+                and i >= doc[start - 1].head.i > start - 1:
+            start -= 1
+        if start == i or self.headline(start):
+            return
+        n = self.owner.get(start - 1)
+        if n is not None and self.ents[n].label_ == "ORG" and self.ents[n].end == start:
+            start = self.ents[n].start  # "[CNEN] Radioprotection Director": one organisation's name
+            self.ents[n] = Span(doc, start, i, label="ORG")
+        else:
+            n = len(self.ents)
+            self.ents.append(Span(doc, start, i, label="ORG"))
+        for k in range(start, i):
+            self.owner[k] = n
+
     def before_age(self, comma: int) -> None:
         """"Albrecht, 54, is a former professor": a name with an age in commas after it."""
         age = self.doc[comma + 1]
@@ -309,15 +341,19 @@ class _Names:
 
     def killing(self, word: Token) -> None:
         """Who kills and who is killed: "Ruby shot Oswald", "the slaying of King", "Kennedy's
-        assassin". Only names no entity holds are added; the NER's label stands."""
+        assassin", "Booth sneaked in and shot Lincoln". Names no entity holds are added, and a
+        name the NER took for a place, a building or a product becomes a person (no one shoots
+        those); an actor's label (person, organisation, state, group) stands."""
         lemma = word.lemma_.lower()
         arguments: list[Token] = []
         if lemma in KILL_VERBS and word.pos_ == "VERB":
             for child in word.children:
                 if child.dep_ in ("nsubj", "dobj", "nsubjpass"):
                     arguments.append(child)
-                elif child.dep_ == "agent":
+                elif child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "of"):  # "slaying of King"
                     arguments.extend(c for c in child.children if c.dep_ == "pobj")
+            if not any(child.dep_ in ("nsubj", "nsubjpass") for child in word.children):
+                arguments.extend(_shared_subject(word))
         elif lemma in KILL_NOUNS | KILLER_NOUNS and word.pos_ == "NOUN":
             for child in word.children:
                 if child.dep_ == "poss" or (child.dep_ in ("compound", "appos") and lemma in KILLER_NOUNS):
@@ -327,8 +363,7 @@ class _Names:
         for token in arguments:
             span = _name_around(token)
             if span is not None:
-                self.person(*span, relabel=())
-
+                self.person(*span, relabel=_NOT_ACTORS)
 
     def speaker(self, verb: Token) -> None:
         """"Bowier said", ", said Tidwell": the subject of a verb of saying."""
@@ -372,9 +407,10 @@ def _particle_inside(doc: Doc, i: int) -> bool:
 def _name_around(token: Token) -> tuple[int, int] | None:
     """The proper-noun name that `token` heads: its capitalised compounds, initials and
     particles ("Lee Harvey Oswald", "Samuel K. Doe"), as token offsets; None if it is no name."""
-    if not _name_word(token):
-        return None
     doc = token.doc
+    if not _name_word(token) and not (token.lower_ in ROLE_TITLES and token.pos == PROPN and token.text[:1].isupper()
+                                      and (token.i + 1 == len(doc) or not _name_word(doc[token.i + 1]))):
+        return None  # a title word is a name when no name follows it: "the slaying of King"
     start, end = token.i, token.i + 1
     while start > 0 and not doc[start].is_sent_start and end - start < 6:
         left = doc[start - 1]
@@ -389,6 +425,19 @@ def _name_around(token: Token) -> tuple[int, int] | None:
     if end - start > 2 and len(doc[start].text) == 1 and doc[start + 1].text == "-":
         return None  # a senator's party and state ("Sen. X, D-Mich., chairman of ..."), no name
     return start, end
+
+
+def _shared_subject(verb: Token) -> list[Token]:
+    """The subject a verb without its own shares with the verb it is coordinated with or
+    depends on: "Booth sneaked in and shot Lincoln", "Booth escaped after shooting Lincoln"."""
+    for _ in range(3):
+        if verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp") or verb.head.i == verb.i:
+            return []
+        verb = verb.head.head if verb.dep_ == "pcomp" else verb.head
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects
+    return []
 
 
 def _key(text: str) -> str:
