@@ -127,6 +127,45 @@ def test_a_headline_verb_the_ner_took_for_a_place_is_not_an_actor(nlp):
         ("Acme", "x-acme"), ("Pyongyang Traders", "x-pyongyang-traders")]
 
 
+def test_the_north_after_north_korea_is_north_korea(nlp):
+    # "China cut trade with North Korea . Beijing cut exports to the North , not to the North Atlantic ."
+    doc = run(nlp, parsed(nlp, """
+        China    1 nsubj    PROPN
+        cut      1 ROOT     VERB  cut
+        trade    1 dobj     NOUN
+        with     2 prep     ADP
+        North    5 compound PROPN
+        Korea    3 pobj     PROPN
+        .        1 punct    PUNCT
+        Beijing  8 nsubj    PROPN
+        cut      8 ROOT     VERB  cut
+        exports  8 dobj     NOUN  export NNS
+        to       8 prep     ADP
+        the      12 det     DET
+        North    10 pobj    PROPN
+        ,        8 punct    PUNCT
+        not      15 neg     PART
+        to       8 prep     ADP
+        the      18 det     DET
+        North    18 compound PROPN
+        Atlantic 15 pobj    PROPN
+        .        8 punct    PUNCT
+    """, ents=[(0, 1, "GPE"), (4, 6, "GPE"), (7, 8, "GPE"), (12, 13, "LOC"), (17, 19, "LOC")]))
+    mentions = [(m.text, m.kb_id_, m.id_) for m in doc.spans["actors"]]
+    assert ("North", "north-korea", "short_name") in mentions
+    assert not any(m.start >= 17 for m in doc.spans["actors"])  # the North Atlantic is no state
+    # before North Korea is named, "the North" is nothing
+    doc = run(nlp, parsed(nlp, """
+        China   1 nsubj PROPN
+        cut     1 ROOT  VERB  cut
+        exports 1 dobj  NOUN  export NNS
+        to      1 prep  ADP
+        the     5 det   DET
+        North   3 pobj  PROPN
+    """, ents=[(0, 1, "GPE"), (5, 6, "LOC")]))
+    assert [m.kb_id_ for m in doc.spans["actors"]] == ["china"]
+
+
 def test_normalise_ignores_case_accents_articles_and_possessives():
     assert normalise("the Kremlin's") == normalise("Kremlin") == "kremlin"
     assert normalise("Kim Jong-un") == normalise("Kim Jong Un") == "kimjongun"

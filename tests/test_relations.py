@@ -749,6 +749,17 @@ PATTERN_CASES = {
         thanked 1 ROOT  VERB  thank
         China   1 dobj  PROPN
     """, [(0, 1, "PERSON"), (2, 3, "GPE")], ("Vladimir Putin", "SUPPORT", "China")),
+    "sanction.cut-back-trade.verb-prep": ("""
+        as      3 mark   SCONJ
+        China   3 nsubj  PROPN
+        sharply 3 advmod ADV
+        reduced 3 ROOT   VERB  reduce
+        its     6 poss   PRON
+        coal    6 compound NOUN
+        exports 3 dobj   NOUN  export NNS
+        to      3 prep   ADP
+        Russia  7 pobj   PROPN
+    """, [(1, 2, "GPE"), (8, 9, "GPE")], ("China", "SANCTION", "Russia")),
     "affiliation.appos-one-of": ("""
         Alvaro      1 compound PROPN
         Arzu        12 nsubj   PROPN

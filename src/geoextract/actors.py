@@ -30,10 +30,11 @@ from typing import Any
 
 import pandas as pd
 import srsly
-from spacy.attrs import POS
+from spacy.attrs import ORTH, POS
 from spacy.symbols import PROPN
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -49,6 +50,7 @@ TITLES = {
     "spokesman", "spokeswoman", "ambassador", "envoy", "chairman", "supreme", "foreign", "defence",
     "defense", "sir", "lord", "the",
 }
+COMPASS = {"north", "south", "east", "west"}
 # A short name must look like a name, not a word that happens to be part of one.
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.-]+$")
 _ARTICLES = {"al", "el"}  # the Arabic article, written "al-", "Al ", "el-" or left out
@@ -173,6 +175,12 @@ class ActorResolver:
                     self.phrases.add(f"{actor_id}|{resolution}", patterns)
             if entry.get("patterns"):
                 self.tokens.add(f"{actor_id}|pattern", entry["patterns"])
+        # states named for their half of a divided land: "the North" after North Korea
+        self.halves: dict[str, set[str]] = {}
+        for actor_id, entry in self.by_id.items():
+            first, _, rest = entry["name"].partition(" ")
+            if entry["type"] == "state" and rest and first.lower() in COMPASS:
+                self.halves.setdefault(first, set()).add(actor_id)
 
     # -- processing ------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -231,6 +239,7 @@ class ActorResolver:
             mentions.append(span)
         mentions = self._first_names_before_surnames(mentions, persons, actors)
         mentions.extend(self._short_names(doc, mentions, persons))
+        mentions.extend(self._halves(doc, mentions))
         mentions.sort(key=lambda s: s.start)
         doc.spans[self.spans_key] = mentions
         doc._.actors = actors
@@ -369,6 +378,26 @@ class ActorResolver:
                 if part in parts and first_seen.get(actor_id, len(doc)) < token.i:
                     found.append(Span(doc, token.i, token.i + 1, label="PERSON", kb_id=actor_id, span_id="short_name"))
                     break
+        return found
+
+    def _halves(self, doc: Doc, mentions: list[Span]) -> list[Span]:
+        """"the North" once North Korea is named ("... cut its trade with the North"): the state
+        named for that half, the last one mentioned before it. Not "the North Atlantic", "the
+        South China Sea", nor before any such state is named."""
+        if not self.halves or not mentions:
+            return []
+        found = []
+        taken = {i for span in mentions for i in range(span.start, span.end)}
+        orth = doc.to_array(ORTH)  # only the tokens spelled "North" (or "South"...) are looked at
+        for word, ids in self.halves.items():
+            for i in (orth == get_string_id(word)).nonzero()[0].tolist():
+                after = doc[i + 1] if i + 1 < len(doc) else None
+                if i in taken or i == 0 or doc[i - 1].lower_ != "the" or (
+                        after is not None and (after.text[:1].isupper() or after.text == "-")):
+                    continue
+                before = [span for span in mentions if span.start < i and span.kb_id_ in ids]
+                if before:
+                    found.append(Span(doc, i, i + 1, label="GPE", kb_id=before[-1].kb_id_, span_id="short_name"))
         return found
 
     # -- serialisation: the gazetteer travels with the pipeline ------------------------------
