@@ -250,3 +250,19 @@ def test_a_proper_noun_before_a_company_role_is_an_organisation(nlp):
         said            5 ROOT     VERB  say
     """, ents=[(0, 1, "ORG"), (3, 5, "PERSON")])
     assert ents(run(nlp, doc)) == [("CNEN Radioprotection", "ORG"), ("Laercio Vinhas", "PERSON")]
+
+
+def test_a_name_cut_at_its_hyphens_is_one_name(nlp):
+    # "the Tehrik-e-Taliban Pakistan attacked" tagged in pieces, and "the U.S.-led force" left as it is
+    from spacy.tokens import Doc
+
+    words = ["the", "Tehrik", "-", "e", "-", "Taliban", "Pakistan", "attacked", "the", "U.S.", "-", "led", "force"]
+    spaces = [True, False, False, False, False, True, True, True, True, False, False, True, False]
+    heads = [6, 6, 1, 1, 5, 6, 7, 7, 12, 11, 11, 12, 7]
+    deps = ["det", "compound", "punct", "nmod", "punct", "compound", "nsubj", "ROOT", "det", "npadvmod", "punct",
+            "amod", "dobj"]
+    pos = ["DET", "PROPN", "PUNCT", "PROPN", "PUNCT", "PROPN", "PROPN", "VERB", "DET", "PROPN", "PUNCT", "VERB", "NOUN"]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos,
+              ents=["O", "B-ORG", "O", "O", "O", "O", "B-GPE", "O", "O", "B-GPE", "O", "O", "O"])
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Tehrik-e-Taliban Pakistan", "ORG"), ("U.S.", "GPE")]

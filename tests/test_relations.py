@@ -1246,3 +1246,27 @@ def test_a_relative_pronoun_in_a_coordinated_clause_stands_for_the_noun(nlp):
         .       1 punct  PUNCT
     """, ents=[(0, 1, "PERSON"), (6, 7, "PERSON"), (11, 12, "PERSON")]))
     assert triples(doc) == {("Booth", "ASSAULT", "Lincoln"), ("Booth", "ASSAULT", "Kennedy")}
+
+
+def test_a_title_parsed_apart_from_its_name_stands_for_the_name(nlp):
+    # "Treasury Secretary Scott Bessent and Chinese Vice Premier He Lifeng held talks ." as the
+    # small parser reads it: "Premier" the conjunct of "Bessent", "He Lifeng" a second subject
+    doc = run(nlp, parsed(nlp, """
+        Treasury  1 compound PROPN
+        Secretary 3 compound PROPN
+        Scott     3 compound PROPN
+        Bessent   10 nsubj   PROPN
+        and       3 cc       CCONJ
+        Chinese   7 amod     ADJ
+        Vice      7 compound PROPN
+        Premier   3 conj     PROPN
+        He        9 compound PROPN
+        Lifeng    10 nsubj   PROPN
+        held      10 ROOT    VERB  hold
+        talks     10 dobj    NOUN  talk NNS
+        .         10 punct   PUNCT
+    """, ents=[(0, 1, "ORG"), (2, 4, "PERSON"), (5, 6, "NORP"), (8, 10, "PERSON")]))
+    found = triples(doc)
+    assert {("Scott Bessent", "CONSULT", "He Lifeng"), ("He Lifeng", "CONSULT", "Scott Bessent"),
+            ("Scott Bessent", "AFFILIATION", "Treasury")} <= found
+    assert not any("China" in (source, target) for source, _, target in found)  # the title's "Chinese" is He's

@@ -163,7 +163,7 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     are looked at, found with one numpy test over the document's lower-case, lemma and
     dependency ids.
     """
-    names = _Names(doc, _without_trailing_titles(doc, ents))
+    names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
     if not len(doc):
         return names.ents
     ids = _ids()
@@ -210,6 +210,29 @@ def _member(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """`np.isin` for a sorted array of ids, without its sorting of both arrays on every call."""
     at = np.searchsorted(ids, values)
     return ids[np.minimum(at, len(ids) - 1)] == values
+
+
+def _hyphenated_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A name the tokenizer cut at its hyphens and the NER tagged in pieces is one name:
+    "[Tehrik]-e-Taliban [Pakistan]" is "Tehrik-e-Taliban Pakistan". The hyphenated words must
+    be unclaimed and end in a capitalised one ("U.S.-led", "Russia-Ukraine" stay as they are);
+    the proper noun they modify joins them."""
+    out = list(ents)
+    for ent in ents:
+        end = ent.end
+        if ent.label_ not in NAME_LABELS or end + 1 >= len(doc) or doc[end].text != "-" or doc[end - 1].whitespace_:
+            continue
+        while end < len(doc) and not doc[end - 1].whitespace_ and (doc[end].is_alpha or doc[end].text == "-"):
+            end += 1
+        glued = doc[ent.end:end]
+        if not glued[-1].text[:1].isupper() or any(e.start < end and ent.end < e.end for e in ents if e is not ent):
+            continue
+        head = ent.root.head
+        if head.i == end and head.pos == PROPN and head.text[:1].isupper():
+            end += 1  # "Tehrik-e-Taliban [Pakistan]": the name the hyphenated words modify
+        merged = Span(doc, ent.start, end, label=ent.label_)
+        out = [e for e in out if e.end <= merged.start or e.start >= merged.end] + [merged]
+    return sorted(out, key=lambda span: span.start) if len(out) != len(ents) or out != ents else ents
 
 
 def _without_trailing_titles(doc: Doc, ents: list[Span]) -> list[Span]:

@@ -27,6 +27,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
+from .entities import TITLES
 from .matcher import TreeMatcher
 from .rules import load_relation_patterns, validate_relation_patterns
 
@@ -205,6 +206,8 @@ class RelationExtractor:
             return []  # "president of the Foundation for the Advancement of X": the role is the Foundation's
         if "source" in roles:
             sources = ctx.actors_for(roles["source"])
+            if pattern["relation"] == "AFFILIATION" and trigger.head.i == roles["source"].i and trigger.dep_ in ("compound", "nmod"):
+                sources = sources[:1]  # "Treasury Secretary X and Vice Premier Y": a title before a name is its own
         elif pattern.get("source_from") == "document":
             sources = ctx.salient_pair(trigger)[:1]
         else:
@@ -356,6 +359,12 @@ class _Context:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self._actor_at(pobj, depth + 1)
+        if token.lower_ in TITLES and token.pos_ in ("NOUN", "PROPN"):
+            # "X and Chinese Vice Premier He Lifeng held talks", parsed with the title as the
+            # conjunct and the name on its own: the title stands for the person named after it
+            named = self.at.get(token.i + 1)
+            if named is not None and named.start == token.i + 1 and named.label_ == "PERSON" and named.root.head.i != token.i:
+                return self.arg(named)
         if depth < 3 and token.pos_ == "NOUN":
             # "Oswald, the man who killed Kennedy" and "Oswald was the gunman who ...": a
             # common noun in apposition to an actor, or predicated of one, stands for it
