@@ -760,6 +760,24 @@ PATTERN_CASES = {
         to      3 prep   ADP
         Russia  7 pobj   PROPN
     """, [(1, 2, "GPE"), (8, 9, "GPE")], ("China", "SANCTION", "Russia")),
+    "assault.gerund.mod-victim": ("""
+        Booth   1 nsubj    PROPN
+        acted   1 ROOT     VERB  act
+        alone   1 advmod   ADV
+        in      1 prep     ADP
+        the     6 det      DET
+        Putin   6 compound PROPN
+        slaying 3 pobj     VERB  slay VBG
+    """, [(0, 1, "PERSON"), (5, 6, "PERSON")], ("Booth", "ASSAULT", "Vladimir Putin")),
+    "assault.gerund.poss-victim": ("""
+        Booth   1 nsubj    PROPN
+        fired   1 ROOT     VERB  fire
+        during  1 prep     ADP
+        Putin   6 poss     PROPN
+        's      3 case     PART
+        1968    6 nummod   NUM
+        slaying 2 pobj     VERB  slay VBG
+    """, [(0, 1, "PERSON"), (3, 4, "PERSON")], ("Booth", "ASSAULT", "Vladimir Putin")),
     "affiliation.appos-one-of": ("""
         Alvaro      1 compound PROPN
         Arzu        12 nsubj   PROPN
@@ -1270,3 +1288,16 @@ def test_a_title_parsed_apart_from_its_name_stands_for_the_name(nlp):
     assert {("Scott Bessent", "CONSULT", "He Lifeng"), ("He Lifeng", "CONSULT", "Scott Bessent"),
             ("Scott Bessent", "AFFILIATION", "Treasury")} <= found
     assert not any("China" in (source, target) for source, _, target in found)  # the title's "Chinese" is He's
+
+
+def test_a_party_candidate_belongs_to_the_party(nlp):
+    # "PRI candidate Ernesto Zedillo said ."
+    doc = run(nlp, parsed(nlp, """
+        PRI       1 compound PROPN
+        candidate 3 compound NOUN
+        Ernesto   3 compound PROPN
+        Zedillo   4 nsubj    PROPN
+        said      4 ROOT     VERB  say
+        .         4 punct    PUNCT
+    """, ents=[(0, 1, "ORG"), (2, 4, "PERSON")]))
+    assert triples(doc) == {("Ernesto Zedillo", "AFFILIATION", "PRI")}

@@ -549,7 +549,7 @@ class _Context:
                 if token.dep_ == "prep":  # "by backing": pcomp -> prep -> verb
                     token = token.head
                 continue
-            if token.dep_ in ("dobj", "pobj") and token.pos_ == "NOUN":
+            if token.dep_ in ("dobj", "pobj") and (token.pos_ == "NOUN" or _nominal_gerund(token)):
                 token = token.head
                 if token.dep_ == "prep" and token.lower_ in EVENT_PREPS and token.head.pos_ in ("VERB", "AUX"):
                     token = token.head  # "visited Tehran for talks with ...": the visitor talks
@@ -867,6 +867,13 @@ class _Context:
             relation["modality"] = "reported" if relation["modality"] != "hedged" else "hedged"
             out.append(relation)
         return out
+
+
+def _nominal_gerund(token: Token) -> bool:
+    """A gerund the tagger calls a verb but that stands as a noun: "in the Kennedy slaying",
+    "during Kennedy's slaying" (it has a determiner or an owner)."""
+    return token.pos_ == "VERB" and token.lower_.endswith("ing") and any(
+        c.dep_ in ("det", "poss") for c in token.children)
 
 
 def _governed_by(trigger: Token, verbs: list[str]) -> bool:
