@@ -1301,3 +1301,29 @@ def test_a_party_candidate_belongs_to_the_party(nlp):
         .         4 punct    PUNCT
     """, ents=[(0, 1, "ORG"), (2, 4, "PERSON")]))
     assert triples(doc) == {("Ernesto Zedillo", "AFFILIATION", "PRI")}
+
+
+def test_a_role_in_an_organisation_named_earlier_in_the_sentence_points_at_its_name(nlp):
+    # "The Pacific Fleet rescued sailors , said Ivan Petrov , a spokesman for the fleet ."
+    doc = run(nlp, parsed(nlp, """
+        The       2 det      DET
+        Pacific   2 compound PROPN
+        Fleet     3 nsubj    PROPN
+        rescued   6 ccomp    VERB  rescue
+        sailors   3 dobj     NOUN  sailor NNS
+        ,         6 punct    PUNCT
+        said      6 ROOT     VERB  say
+        Ivan      8 compound PROPN
+        Petrov    6 nsubj    PROPN
+        ,         8 punct    PUNCT
+        a         11 det     DET
+        spokesman 8 appos    NOUN
+        for       11 prep    ADP
+        the       14 det     DET
+        fleet     12 pobj    NOUN
+        .         6 punct    PUNCT
+    """, ents=[(1, 3, "ORG"), (7, 9, "PERSON")]))
+    rel = next(r for r in doc._.relations if r["relation"] == "AFFILIATION")
+    assert (rel["source"], rel["target"]) == ("Ivan Petrov", "Pacific Fleet")
+    assert doc.text[rel["target_start"]:rel["target_end"]] == "Pacific Fleet"  # not "the fleet"
+    assert "description 'the fleet' read as Pacific Fleet" in rel["confidence_basis"]

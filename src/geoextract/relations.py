@@ -50,6 +50,8 @@ DESCRIPTIONS = {
     "dictator": "person", "king": "person", "spokesman": "person", "spokeswoman": "person", "envoy": "person",
     "ambassador": "person", "general": "person", "senator": "person", "official": "person",
     "company": "company", "firm": "company", "group": "org", "militia": "org", "movement": "org",
+    "party": "org", "union": "org", "fleet": "org", "university": "org", "institute": "org", "court": "org",
+    "council": "org", "committee": "org", "commission": "org", "network": "media", "station": "media",
     "agency": "media", "newspaper": "media", "broadcaster": "media", "outlet": "media", "daily": "media",
 }
 # Which actor types each kind of reference may name.
@@ -224,6 +226,11 @@ class RelationExtractor:
         else:
             targets = ctx.actors_for(roles["target"], owners=OWNERS.get(pattern["relation"], ()))
             if pattern["relation"] == "AFFILIATION":
+                for arg in targets:
+                    if arg.how == "description" and arg.span.sent.start == arg.words.sent.start:
+                        # "The EPA is working on it, said X, a spokeswoman for the agency": a role
+                        # is held in the organisation itself, named in this sentence
+                        arg.at = arg.span
                 targets += ctx.parent_organisations(targets)
         pairs = [(source, target) for source in sources for target in targets]
         if pattern.get("symmetric"):  # "trade between X and Y" holds both ways
