@@ -84,3 +84,24 @@ def test_other_operators_attributes_and_fallback(nlp):
 
 def test_no_patterns_no_matches(nlp):
     assert TreeMatcher(nlp.vocab)(parsed(nlp, SENTENCES[0], ENTS[0])) == []
+
+
+@pytest.mark.model
+def test_same_matches_as_spacy_on_parsed_news():
+    """On real parses (the bundled sample articles, parsed by the model), every bundled
+    pattern matches exactly as spaCy's DependencyMatcher, in the same order."""
+    import json
+
+    from geoextract.extraction import SAMPLE
+    from geoextract.pipeline import load_pipeline
+
+    model = load_pipeline()
+    patterns = [(p["id"], p["pattern"]) for p in model.get_pipe("geoextract_relations").patterns]
+    ours, theirs = _both(model, patterns)
+    texts = [json.loads(line)["text"] for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    total = 0
+    for doc in model.pipe(texts):
+        found = ours(doc)
+        assert found == theirs(doc)
+        total += len(found)
+    assert total > 50  # the articles do hit many patterns

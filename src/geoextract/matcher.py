@@ -25,6 +25,7 @@ from spacy.vocab import Vocab
 
 ATTRIBUTES = ("LEMMA", "LOWER", "POS", "TAG", "DEP", "ENT_TYPE")
 ARRAY = [LEMMA, LOWER, POS, TAG, DEP, ENT_TYPE, HEAD]  # values compared as ids, as the Doc stores them
+DEP_INDEX = ATTRIBUTES.index("DEP")
 INDEXED = ("LEMMA", "LOWER", "ENT_TYPE")  # an anchor constrained on one of these is looked up, not scanned
 OPERATORS = (">", "<", ">>", "<<")
 
@@ -58,8 +59,9 @@ class TreeMatcher:
                 index = len(self._patterns)
                 self._patterns.append((key_hash, compiled))
                 self._order.append(position)
-                anchor = next(((where, value) for where, value, positive in compiled[0][2]
-                               if positive and ATTRIBUTES[where] in INDEXED), None)
+                _, _, _, equal, sets = compiled[0]
+                anchor = next(((where, value) for where, value in equal if ATTRIBUTES[where] in INDEXED), None) or \
+                    next(((where, value) for where, value, positive in sets if positive and ATTRIBUTES[where] in INDEXED), None)
                 if anchor is None:
                     self._scanned.append(index)
                 else:
@@ -116,8 +118,24 @@ def _compile(pattern: list[dict[str, Any]], vocab: Vocab) -> list[tuple[int, str
                 return None
             left, operator = names[node["LEFT_ID"]], node["REL_OP"]
         names[node["RIGHT_ID"]] = len(nodes)
-        nodes.append((left, operator, checks))
+        nodes.append(_node(left, operator, checks))
     return nodes
+
+
+def _node(left: int, operator: str, checks: list[tuple[int, Any, bool]]) -> tuple:
+    """A compiled node: (left, operator, dep, equal, sets).
+
+    A child (">") with one required DEP is looked up in the parent's children by that label
+    (`dep`), so the check is not repeated; the other checks come as equalities first, then
+    set membership, which fail fastest.
+    """
+    dep = None
+    if operator == ">":
+        dep = next((value for where, value, positive in checks if where == DEP_INDEX and isinstance(value, int)), None)
+    equal = tuple((where, value) for where, value, positive in checks
+                  if isinstance(value, int) and not (dep is not None and where == DEP_INDEX and value == dep))
+    sets = tuple((where, value, positive) for where, value, positive in checks if not isinstance(value, int))
+    return left, operator, dep, equal, sets
 
 
 class _DocView:
@@ -133,6 +151,16 @@ class _DocView:
         for i, head in enumerate(self.heads):
             if head != i:
                 self.children[head].append(i)
+        self._by_dep: dict[int, dict[int, list[int]]] = {}  # token -> DEP id -> its children with it
+
+    def children_with(self, i: int, dep: int) -> list[int]:
+        by_dep = self._by_dep.get(i)
+        if by_dep is None:
+            deps = self.values[DEP_INDEX]
+            by_dep = self._by_dep[i] = {}
+            for j in self.children[i]:  # in order, so the lists stay sorted
+                by_dep.setdefault(deps[j], []).append(j)
+        return by_dep.get(dep, ())
 
     def related(self, i: int, operator: str) -> list[int]:
         if operator == ">":
@@ -152,13 +180,13 @@ class _DocView:
             stack.extend(self.children[j])
         return sorted(out)
 
-    def ok(self, i: int, checks: list[tuple[int, Any, bool]]) -> bool:
-        for where, value, positive in checks:
-            v = self.values[where][i]
-            if isinstance(value, int):
-                if v != value:
-                    return False
-            elif (v in value) != positive:
+    def ok(self, i: int, equal: tuple, sets: tuple) -> bool:
+        values = self.values
+        for where, value in equal:
+            if values[where][i] != value:
+                return False
+        for where, value, positive in sets:
+            if (values[where][i] in value) != positive:
                 return False
         return True
 
@@ -173,15 +201,16 @@ def _match(view: _DocView, nodes: list[tuple[int, str, list[tuple[int, Any, bool
         if k == len(nodes):
             results.append(list(assigned))
             return
-        left, operator, checks = nodes[k]
-        for j in view.related(assigned[left], operator):
-            if view.ok(j, checks):
+        left, operator, dep, equal, sets = nodes[k]
+        candidates = view.related(assigned[left], operator) if dep is None else view.children_with(assigned[left], dep)
+        for j in candidates:
+            if view.ok(j, equal, sets):
                 assigned[k] = j
                 extend(k + 1)
 
-    checks = nodes[0][2]
+    _, _, _, equal, sets = nodes[0]
     for anchor in anchors:
-        if view.ok(anchor, checks):
+        if view.ok(anchor, equal, sets):
             assigned[0] = anchor
             extend(1)
     return results
