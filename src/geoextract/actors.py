@@ -28,7 +28,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import srsly
 from spacy.attrs import ORTH, POS
 from spacy.symbols import PROPN
@@ -38,9 +37,11 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .rules import (EXACT_FIELDS, FORMER_ELITE, NAME_FIELDS, date_bounds, load_actors, normalise, role_sector,
-                    validate_actors)
-from .table import ACTOR_COLUMNS
+# Roles in time and the actors table need no spaCy: they live in rules and table, so a run
+# served from the cache never imports spaCy; they stay importable from here.
+from .rules import (EXACT_FIELDS, FORMER_ELITE, NAME_FIELDS, attributes_at, format_roles, load_actors,  # noqa: F401
+                    normalise, role_at, role_sector, validate_actors)
+from .table import ActorTable  # noqa: F401
 
 SPANS_KEY = "actors"
 UNKNOWN_TYPES = {"PERSON": "person", "ORG": "org", "GPE": "location", "NORP": "group", "LOC": "location", "FAC": "location"}
@@ -477,114 +478,3 @@ def _with_article(entry: dict[str, Any]) -> str:
 def _unknown_info(span: Span) -> dict[str, Any]:
     return {"name": _display_name(span), "type": UNKNOWN_TYPES[span.label_], "label": span.label_, "country": "",
             "sector": "", "wikidata": "", "roles": []}
-
-
-def role_at(info_or_roles: dict[str, Any] | list[dict[str, Any]], date: str | None) -> dict[str, Any] | None:
-    """The role an actor holds on a date, or None.
-
-    Args:
-        info_or_roles: an actor's info (`doc._.actors[id]`, a gazetteer entry) or its roles.
-        date: an ISO date, possibly partial ("2017-08", "2017"): a role holds when its dates
-            overlap that day, month or year. None or not a date: the current role, one with no end.
-
-    Returns:
-        The role (a dict with title, of, start, end...) that started last among those that hold.
-    """
-    roles = (info_or_roles.get("roles") or []) if isinstance(info_or_roles, dict) else info_or_roles
-    period = date_bounds(date) if date else None
-    holding = [role for role in roles if _holds(role, period)]
-    return max(holding, key=lambda role: _bounds(role.get("start"), 0) or "", default=None)
-
-
-def attributes_at(info: dict[str, Any], date: str | None) -> dict[str, str]:
-    """An actor's `country`, `sector` and `role` (a label, "" for none) on a document date.
-
-    A person's sector is that of the role held on the date; a person whose roles all ended
-    before it is a former elite (`ELI`, PETRARCH's code), and one whose first role starts
-    after it has no sector (""). Without a date (None, or text that is not an ISO date) the
-    gazetteer's sector holds, which validation keeps equal to the current role's. Actors
-    without roles keep their gazetteer country and sector.
-    """
-    country, sector, roles = info.get("country") or "", info.get("sector") or "", info.get("roles") or []
-    period = date_bounds(date) if date else None
-    role = role_at(roles, date if period else None)
-    if roles and period is not None:
-        if role is not None:
-            sector = role.get("sector") or sector
-        elif any(end is not None and end < period[0] for end in (_bounds(r.get("end"), 1) for r in roles)):
-            sector = FORMER_ELITE
-        else:
-            sector = ""
-    return {"country": country, "sector": sector, "role": _role_label(role) if role else ""}
-
-
-def format_roles(roles: list[dict[str, Any]]) -> str:
-    """Roles as one cell: "President of Russia 2012-05-07..; Prime Minister of Russia 2008-05-08..2012-05-07"."""
-    ordered = sorted(roles, key=lambda role: role.get("start") or "", reverse=True)
-    return "; ".join(f"{_role_label(r)} {r.get('start') or ''}..{r.get('end') or ''}" for r in ordered)
-
-
-def _role_label(role: dict[str, Any]) -> str:
-    return role.get("label") or " of ".join(x for x in (role.get("title"), role.get("of")) if x)
-
-
-def _bounds(value: str | None, side: int) -> str | None:
-    bounds = date_bounds(value) if value else None
-    return bounds[side] if bounds else None
-
-
-def _holds(role: dict[str, Any], period: tuple[str, str] | None) -> bool:
-    if period is None:
-        return not role.get("end")
-    start, end = _bounds(role.get("start"), 0), _bounds(role.get("end"), 1)
-    return (start is None or start <= period[1]) and (end is None or end >= period[0])
-
-
-class ActorTable:
-    """actors.csv built one mention at a time: memory grows with the actors, not the documents.
-
-    Documents arrive in order and a document's mentions come together, so an actor's
-    documents are counted by remembering the last document that mentioned it.
-    """
-
-    def __init__(self) -> None:
-        self._rows: dict[str, dict[str, Any]] = {}
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def add(self, actor_id: str, info: dict[str, Any], alias: str, doc_id: str, date: str | None = None) -> None:
-        """Count one mention of an actor (`info` as in `doc._.actors`) by the text `alias`."""
-        row = self._rows.get(actor_id)
-        if row is None:
-            row = self._rows[actor_id] = {
-                "actor_id": actor_id, "name": info.get("name") or alias, "type": info.get("type") or "",
-                "label": info.get("label") or "", "country": info.get("country") or "",
-                "sector": info.get("sector") or "", "wikidata": info.get("wikidata") or "",
-                "roles": format_roles(info.get("roles") or []), "aliases": set(), "mentions": 0, "documents": 0,
-                "first_date": None, "last_date": None, "_doc": None,
-            }
-        row["mentions"] += 1
-        row["aliases"].add(" ".join(alias.split()))
-        if row["_doc"] != doc_id:
-            row["_doc"] = doc_id
-            row["documents"] += 1
-        day = date_bounds(date) if date else None
-        if day is not None:
-            first, last = date_bounds(row["first_date"]), date_bounds(row["last_date"])
-            if first is None or day[0] < first[0]:
-                row["first_date"] = _iso_part(date)
-            if last is None or day[1] > last[1]:
-                row["last_date"] = _iso_part(date)
-
-    def frame(self) -> pd.DataFrame:
-        """One row per actor (ACTOR_COLUMNS), most mentioned first, then by id."""
-        rows = [{**row, "aliases": "; ".join(sorted(row["aliases"]))} for row in self._rows.values()]
-        frame = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
-        frame = frame.astype({"mentions": "int64", "documents": "int64"})
-        return frame.sort_values(["mentions", "actor_id"], ascending=[False, True], ignore_index=True)
-
-
-def _iso_part(date: str) -> str:
-    """The date part of an ISO date or timestamp, as precise as it was given."""
-    return re.match(r"\d{4}(?:-\d{2}){0,2}", date.strip()).group()

