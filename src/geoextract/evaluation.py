@@ -522,12 +522,23 @@ def _referent_matches(gold: str | None, pred: str | None) -> bool:
 
 
 def _score_quantities(doc: Doc, gold: dict[str, Any], result: Evaluation) -> None:
+    score_quantities(doc.text, list(doc._.quantities or []), gold, result)
+
+
+def score_quantities(text: str, predicted: list[dict[str, Any]], gold: dict[str, Any], result: Evaluation) -> None:
+    """Add one document's quantity scores to `result`.
+
+    Args:
+        text: the document's text.
+        predicted: amounts as `doc._.quantities` holds them (start, end, value, low, high, unit,
+            referent, qualifier, direction), from geoextract or from another extractor.
+        gold: the gold document, with `quantities`.
+    """
     values = result.quantities.setdefault("value+unit", Counts())
     referents = result.quantities.setdefault("referent", Counts())
-    predicted = list(doc._.quantities or [])
     used: set[int] = set()
     for quantity in gold["quantities"]:
-        span = quantity.get("span") or _find(doc.text, quantity["text"])
+        span = quantity.get("span") or _find(text, quantity["text"])
         candidates = [i for i, p in enumerate(predicted) if i not in used and _overlaps((span[0], span[1]), (p["start"], p["end"]))]
         match = next((i for i in candidates if _value_matches(quantity, predicted[i])
                       and _same_unit(quantity.get("unit"), predicted[i]["unit"])), None)
@@ -538,30 +549,30 @@ def _score_quantities(doc: Doc, gold: dict[str, Any], result: Evaluation) -> Non
             got = predicted[candidates[0]] if candidates else None
             found = f" (found {_describe(got)})" if got else ""
             result.mistakes.append(Mistake(gold["id"], "quantities", "miss", f"{_describe(quantity)}{found}",
-                                           _around(doc.text, span[0], span[1])))
+                                           _around(text, span[0], span[1])))
             continue
         used.add(match)
         values.tp += 1
         pred = predicted[match]
         if has_referent:
-            if _referent_matches(quantity["referent"], pred["referent"]):
+            if _referent_matches(quantity["referent"], pred.get("referent")):
                 referents.tp += 1
             else:
                 referents.fn += 1
-                referents.fp += bool(pred["referent"])
+                referents.fp += bool(pred.get("referent"))
                 result.mistakes.append(Mistake(gold["id"], "quantities", "miss",
-                                               f"referent {quantity['referent']!r} of {quantity['text']!r} (found {pred['referent']!r})"))
+                                               f"referent {quantity['referent']!r} of {quantity['text']!r} (found {pred.get('referent')!r})"))
         for attribute in ("qualifier", "direction"):
             if attribute in quantity:
                 tally = result.attributes.setdefault(f"quantity {attribute}", [0, 0])
-                tally[0] += (quantity[attribute] or None) == (pred[attribute] or None)
+                tally[0] += (quantity[attribute] or None) == (pred.get(attribute) or None)
                 tally[1] += 1
     for index, pred in enumerate(predicted):
         if index not in used:
             values.fp += 1
-            referents.fp += bool(pred["referent"])
+            referents.fp += bool(pred.get("referent"))
             result.mistakes.append(Mistake(gold["id"], "quantities", "false", _describe(pred),
-                                           _around(doc.text, pred["start"], pred["end"])))
+                                           _around(text, pred["start"], pred["end"])))
 
 
 def _describe(q: dict[str, Any]) -> str:

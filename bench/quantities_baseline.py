@@ -1,0 +1,81 @@
+"""geoextract's quantities against quantulum3 on the same gold, scored by the same code.
+
+quantulum3 (PyPI) is the usual library for amounts in text: it normalises money and percent
+but has no notion of vague amounts ("tens of thousands") or of what a count counts ("eight
+ships"). This script runs both on every gold document that lists quantities and scores them
+with `geoextract.evaluation.score_quantities`, the function behind `geoextract evaluate`:
+value+unit (the amount overlaps the gold text, same value or range, same unit) and referent.
+
+    pip install quantulum3
+    python bench/quantities_baseline.py tests/data/gold/dev.jsonl tests/data/gold/heldout.jsonl
+
+Two quantulum3 readings are scored: as it is (a count's unit is quantulum's "dimensionless",
+which never equals a counted noun), and helped by us: a dimensionless amount takes the word
+after it as its counted noun ("8 ships" -> ships), the simplest rule a user would add.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from geoextract.evaluation import Evaluation, read_gold, score_quantities
+from geoextract.pipeline import load_pipeline
+
+CURRENCIES = {"dollar": "USD", "united states dollar": "USD", "euro": "EUR", "pound sterling": "GBP",
+              "british pound": "GBP", "yen": "JPY", "japanese yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
+              "chinese yuan": "CNY", "rouble": "RUB", "ruble": "RUB", "russian ruble": "RUB",
+              "australian dollar": "AUD", "canadian dollar": "CAD", "swiss franc": "CHF", "indian rupee": "INR"}
+_WORD = re.compile(r"\s*([A-Za-z][\w-]*)")
+
+
+def quantulum_amounts(text: str, next_word: bool) -> list[dict]:
+    """quantulum3's amounts in the shape of `doc._.quantities` (no referent, qualifier or direction)."""
+    from quantulum3 import parser
+
+    amounts = []
+    for quantity in parser.parse(text):
+        start, end = quantity.span
+        unit_name = (quantity.unit.name or "").lower()
+        entity = (quantity.unit.entity.name or "").lower() if quantity.unit.entity else ""
+        code = getattr(quantity.unit, "currency_code", None)
+        if entity == "currency":
+            unit = code or CURRENCIES.get(unit_name, unit_name)
+        elif unit_name in ("percentage", "percent"):
+            unit = "percent"
+        elif unit_name == "dimensionless":
+            following = _WORD.match(text, end) if next_word else None
+            unit = following.group(1) if following else ""
+        else:
+            unit = unit_name
+        value = float(quantity.value)
+        spread = float(quantity.uncertainty or 0)
+        amounts.append({"start": start, "end": end, "text": quantity.surface, "value": value if not spread else None,
+                        "low": value - spread if spread else value, "high": value + spread if spread else value,
+                        "unit": unit, "referent": None})
+    return amounts
+
+
+def main(paths: list[str]) -> None:
+    try:
+        import quantulum3  # noqa: F401
+    except ImportError:
+        sys.exit("quantities_baseline: quantulum3 is not installed (pip install quantulum3)")
+    nlp = load_pipeline()
+    docs = [doc for path in paths for doc in read_gold(Path(path)) if doc.get("quantities")]
+    results = {name: Evaluation() for name in ("geoextract", "quantulum3", "quantulum3 + next word")}
+    for gold, parsed in zip(docs, nlp.pipe(doc["text"] for doc in docs)):
+        score_quantities(parsed.text, list(parsed._.quantities or []), gold, results["geoextract"])
+        score_quantities(gold["text"], quantulum_amounts(gold["text"], False), gold, results["quantulum3"])
+        score_quantities(gold["text"], quantulum_amounts(gold["text"], True), gold, results["quantulum3 + next word"])
+    gold_count = sum(len(doc["quantities"]) for doc in docs)
+    print(f"{len(docs)} documents, {gold_count} gold amounts ({', '.join(paths)})\n")
+    print(f"{'extractor':<24} {'value+unit P':>12} {'R':>6} {'F1':>6}   {'referent P':>10} {'R':>6} {'F1':>6}")
+    for name, result in results.items():
+        v, r = result.quantities["value+unit"], result.quantities["referent"]
+        print(f"{name:<24} {v.precision:>12.3f} {v.recall:>6.3f} {v.f1:>6.3f}   {r.precision:>10.3f} {r.recall:>6.3f} {r.f1:>6.3f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ["tests/data/gold/dev.jsonl", "tests/data/gold/heldout.jsonl"])
