@@ -6,7 +6,7 @@ ships"). This script runs both on every gold document that lists quantities and 
 with `geoextract.evaluation.score_quantities`, the function behind `geoextract evaluate`:
 value+unit (the amount overlaps the gold text, same value or range, same unit) and referent.
 
-    pip install quantulum3
+    pip install quantulum3 stemming
     python bench/quantities_baseline.py tests/data/gold/dev.jsonl tests/data/gold/heldout.jsonl
 
 Two quantulum3 readings are scored: as it is (a count's unit is quantulum's "dimensionless",
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 from geoextract.evaluation import Evaluation, read_gold, score_quantities
@@ -30,12 +31,34 @@ CURRENCIES = {"dollar": "USD", "united states dollar": "USD", "euro": "EUR", "po
 _WORD = re.compile(r"\s*([A-Za-z][\w-]*)")
 
 
-def quantulum_amounts(text: str, next_word: bool) -> list[dict]:
+def quantulum_classifier() -> str | None:
+    """quantulum3's unit classifier: the shipped one, or one retrained here when it cannot load.
+
+    quantulum3 0.10 ships its classifier pickled by an older scikit-learn; a newer one cannot
+    unpickle it ("No module named '_loss'"). quantulum3's documented remedy is to retrain it from
+    the training data it ships (`classifier.train_classifier`, about 10 s; needs `stemming`).
+    """
+    from quantulum3 import classifier
+
+    if not classifier.USE_CLF:
+        return None
+    try:
+        classifier.classifier("en_US", None)
+        return None
+    except Exception as error:  # the pickle's failure modes vary with the scikit-learn version
+        path = Path(tempfile.gettempdir()) / "geoextract-quantulum3-clf.joblib"
+        if not path.exists():
+            print(f"quantulum3: shipped classifier does not load ({error}); retraining it to {path}", file=sys.stderr)
+            classifier.train_classifier(store=True, output_path=str(path))
+        return str(path)
+
+
+def quantulum_amounts(text: str, next_word: bool, classifier_path: str | None = None) -> list[dict]:
     """quantulum3's amounts in the shape of `doc._.quantities` (no referent, qualifier or direction)."""
     from quantulum3 import parser
 
     amounts = []
-    for quantity in parser.parse(text):
+    for quantity in parser.parse(text, classifier_path=classifier_path):
         start, end = quantity.span
         unit_name = (quantity.unit.name or "").lower()
         entity = (quantity.unit.entity.name or "").lower() if quantity.unit.entity else ""
@@ -62,13 +85,14 @@ def main(paths: list[str]) -> None:
         import quantulum3  # noqa: F401
     except ImportError:
         sys.exit("quantities_baseline: quantulum3 is not installed (pip install quantulum3)")
+    classifier_path = quantulum_classifier()
     nlp = load_pipeline()
     docs = [doc for path in paths for doc in read_gold(Path(path)) if doc.get("quantities")]
     results = {name: Evaluation() for name in ("geoextract", "quantulum3", "quantulum3 + next word")}
     for gold, parsed in zip(docs, nlp.pipe(doc["text"] for doc in docs)):
         score_quantities(parsed.text, list(parsed._.quantities or []), gold, results["geoextract"])
-        score_quantities(gold["text"], quantulum_amounts(gold["text"], False), gold, results["quantulum3"])
-        score_quantities(gold["text"], quantulum_amounts(gold["text"], True), gold, results["quantulum3 + next word"])
+        score_quantities(gold["text"], quantulum_amounts(gold["text"], False, classifier_path), gold, results["quantulum3"])
+        score_quantities(gold["text"], quantulum_amounts(gold["text"], True, classifier_path), gold, results["quantulum3 + next word"])
     gold_count = sum(len(doc["quantities"]) for doc in docs)
     print(f"{len(docs)} documents, {gold_count} gold amounts ({', '.join(paths)})\n")
     print(f"{'extractor':<24} {'value+unit P':>12} {'R':>6} {'F1':>6}   {'referent P':>10} {'R':>6} {'F1':>6}")
