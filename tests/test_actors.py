@@ -105,6 +105,23 @@ def test_unknown_names_become_actors_with_stable_ids(nlp):
                                                  "country": "", "sector": "", "wikidata": "", "roles": []}
 
 
+def test_a_title_word_that_begins_an_institution_name_is_kept(nlp):
+    # "The Foreign Ministry and Minister Kortunov of the Defense Ministry said ."
+    doc = run(nlp, parsed(nlp, """
+        The      2 det      DET
+        Foreign  2 compound PROPN
+        Ministry 9 nsubj    PROPN
+        and      2 cc       CCONJ
+        Minister 5 compound PROPN
+        Kortunov 2 conj     PROPN
+        of       5 prep     ADP
+        Defense  8 compound PROPN
+        Ministry 6 pobj     PROPN
+        said     9 ROOT     VERB say
+    """, ents=[(0, 3, "ORG"), (4, 6, "PERSON"), (7, 9, "ORG")]))
+    assert [s.text for s in doc.spans["actors"]] == ["Foreign Ministry", "Kortunov", "Defense Ministry"]
+
+
 def test_language_use_of_a_demonym_is_not_an_actor(nlp):
     doc = run(nlp, parsed(nlp, """
         She     1 nsubj PRON

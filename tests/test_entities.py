@@ -252,6 +252,27 @@ def test_a_proper_noun_before_a_company_role_is_an_organisation(nlp):
     assert ents(run(nlp, doc)) == [("CNEN Radioprotection", "ORG"), ("Laercio Vinhas", "PERSON")]
 
 
+def test_capitalised_words_before_an_organisation_head_are_an_organisation(nlp):
+    # "Voters backed Harper 's Conservative Party ." and a headline, where every word is capitalised
+    doc = parsed(nlp, """
+        Voters       1 nsubj    NOUN  voter
+        backed       1 ROOT     VERB  back
+        Harper       5 poss     PROPN
+        's           2 case     PART
+        Conservative 5 compound PROPN
+        Party        1 dobj     PROPN
+        .            1 punct    PUNCT
+    """, ents=[(2, 3, "PERSON")])
+    assert ents(run(nlp, doc)) == [("Harper", "PERSON"), ("Conservative Party", "ORG")]
+    doc = parsed(nlp, """
+        Voters       1 nsubj    NOUN  voter
+        Back         1 ROOT     VERB  back
+        Green        3 compound PROPN
+        Party        1 dobj     PROPN
+    """)
+    assert ents(run(nlp, doc)) == []
+
+
 def test_a_name_cut_at_its_hyphens_is_one_name(nlp):
     # "the Tehrik-e-Taliban Pakistan attacked" tagged in pieces, and "the U.S.-led force" left as it is
     from spacy.tokens import Doc

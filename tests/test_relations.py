@@ -920,6 +920,31 @@ PATTERN_CASES = {
         wounded  5 amod   VERB  wound
         Oswald   1 conj   PROPN
     """, [(0, 1, "PERSON"), (5, 6, "PERSON")], ("Ruby", "ASSAULT", "Oswald")),
+    "affiliation.poss-party": ("""
+        Harper       3 poss     PROPN
+        's           0 case     PART
+        Conservative 3 compound PROPN
+        Party        4 nsubj    PROPN
+        won          4 ROOT     VERB  win
+    """, [(0, 1, "PERSON"), (2, 4, "ORG")], ("Harper", "AFFILIATION", "Conservative Party")),
+    "affiliation.poss-party.compound": ("""
+        Marin  3 poss     PROPN
+        's     0 case     PART
+        Likud  3 compound PROPN
+        party  4 nsubj    NOUN
+        lost   4 ROOT     VERB  lose
+    """, [(0, 1, "PERSON"), (2, 3, "ORG")], ("Marin", "AFFILIATION", "Likud")),
+    "affiliation.role-relcl.of": ("""
+        Okafor      8 nsubjpass PROPN
+        who         3 nsubj     PRON
+        was         3 aux       AUX   be
+        comptroller 0 relcl     NOUN
+        at          3 prep      ADP
+        the         6 det       DET
+        Acme        4 pobj      PROPN
+        was         8 auxpass   AUX   be
+        kidnapped   8 ROOT      VERB  kidnap VBN
+    """, [(0, 1, "PERSON"), (6, 7, "ORG")], ("Okafor", "AFFILIATION", "Acme")),
 }
 
 

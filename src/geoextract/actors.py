@@ -51,6 +51,12 @@ TITLES = {
     "spokesman", "spokeswoman", "ambassador", "envoy", "chairman", "supreme", "foreign", "defence",
     "defense", "sir", "lord", "the",
 }
+# Head nouns of institutions that a title word can begin ("Foreign Ministry", "Supreme Court").
+INSTITUTION_HEADS = {
+    "ministry", "ministries", "office", "department", "court", "council", "committee", "service",
+    "services", "agency", "bureau", "commission", "command", "staff", "forces", "force", "cabinet",
+    "secretariat", "directorate", "administration", "leadership", "assembly", "soviet", "headquarters",
+}
 COMPASS = {"north", "south", "east", "west"}
 # A short name must look like a name, not a word that happens to be part of one.
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.-]+$")
@@ -322,12 +328,22 @@ class ActorResolver:
         start, end = ent.start, ent.end
         doc = ent.doc
         while start < end and (doc[start].lower_ in TITLES or doc[start].is_punct):
+            if ent.label_ != "PERSON" and doc[start].lower_ != "the" and self._names_an_institution(doc, start, end):
+                break  # "Foreign Ministry", "Supreme Court", "Defense Department" keep their first word
             start += 1
         while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'") or doc[end - 1].is_punct):
             end -= 1
         if start >= end:
             return None
         return Span(doc, start, end, label=ent.label_)
+
+    @staticmethod
+    def _names_an_institution(doc: Doc, start: int, end: int) -> bool:
+        """The titles from `start` on are followed by an institution's head noun in the span."""
+        i = start
+        while i < end and doc[i].lower_ in TITLES:
+            i += 1
+        return i < end and doc[i].lower_ in INSTITUTION_HEADS
 
     def _resolve_ner(self, span: Span, persons: list[tuple[str, set[str]]]) -> tuple[str, str]:
         actor_id = self._gazetteer_id(span)

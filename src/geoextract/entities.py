@@ -97,6 +97,11 @@ ORG_HEADS = {
     "front", "movement", "army", "navy", "forces", "fleet", "guard", "police", "service", "board", "foundation",
     "society", "club", "league", "organization", "organisation", "hospital", "assembly", "parliament", "senate",
     "congress", "tribunal", "cabinet", "bureau", "network", "airlines", "airways", "fund", "authority"}
+# Organisation heads that, capitalised after capitalised words the NER left untagged, make
+# those words an organisation's name ("Conservative Party", "Papa Egoro Movement").
+NAMED_ORG_HEADS = {"party", "movement", "front", "league", "alliance", "institute", "university", "college",
+                   "association", "federation", "foundation", "commission", "committee", "council", "ministry",
+                   "agency", "corporation", "society", "organization", "organisation"}
 # Lower-case words inside a person's name: "Darly Alves da Silva", "Ludwig van Beethoven".
 NAME_PARTICLES = {"de", "da", "do", "dos", "das", "van", "von", "der", "den", "bin", "ibn", "al", "el", "la", "le",
                   "del", "di", "du"}
@@ -176,6 +181,8 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
         word = doc[i].lower_
         if word in COMPANY_ROLES:
             names.organisation_before(i)
+        if word in NAMED_ORG_HEADS:
+            names.organisation_name(i)
         if word in TITLES:
             names.after_title(i)
         elif word in ("who", "whom"):
@@ -201,7 +208,7 @@ def _ids() -> dict[str, np.ndarray]:
     def array(words: set[str]) -> np.ndarray:
         return np.array(sorted(get_string_id(word) for word in words), dtype="uint64")
 
-    return {"words": array(TITLES | COMPANY_ROLES | {"who", "whom"}), ",": array({","}),
+    return {"words": array(TITLES | COMPANY_ROLES | NAMED_ORG_HEADS | {"who", "whom"}), ",": array({","}),
             "lemmas": array(APPOSITION_ROLES | SHARED_ROLES | KILLING | SAY_VERBS),
             "small": array(_SMALL_WORDS)}
 
@@ -339,6 +346,25 @@ class _Names:
             n = len(self.ents)
             self.ents.append(Span(doc, start, i, label="ORG"))
         for k in range(start, i):
+            self.owner[k] = n
+
+    def organisation_name(self, i: int) -> None:
+        """"Harper's Conservative Party", "the Papa Egoro Movement": a capitalised organisation
+        head after capitalised words, none of them tagged, is an organisation's name (not in a
+        title-case headline, where every word is capitalised)."""
+        doc = self.doc
+        if i in self.owner or not doc[i].text[:1].isupper() or doc[i].pos != PROPN:
+            return
+        start = i
+        while start > 0 and i - start < 4 and start - 1 not in self.owner and doc[start - 1].text[:1].isupper() \
+                and doc[start - 1].pos_ in ("PROPN", "ADJ") and doc[start - 1].lower_ not in TITLES \
+                and not doc[start - 1].is_sent_start and doc[start - 1].head.i == i:
+            start -= 1
+        if start == i or self.headline(start):
+            return
+        n = len(self.ents)
+        self.ents.append(Span(doc, start, i + 1, label="ORG"))
+        for k in range(start, i + 1):
             self.owner[k] = n
 
     def before_age(self, comma: int) -> None:
