@@ -42,7 +42,7 @@ class PipelineSpec:
     """What a worker needs to build the pipeline; picklable.
 
     `fast_ops` runs thinc's NumpyOps without blis: the same numbers (checked in the tests),
-    and faster on CPUs where blis falls back to its generic kernel (see bench/README.md).
+    and faster on CPUs where blis falls back to its generic kernel (README, "Speed and memory").
     """
 
     model: str
