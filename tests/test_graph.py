@@ -204,3 +204,83 @@ def test_writers_report_unwritable_paths(tmp_path):
     for write in (write_graphml, write_gexf):
         with pytest.raises(GeoextractError, match="^E023 cannot write graph file .*missing"):
             write(graph, tmp_path / "missing" / "g.xml")
+
+
+@pytest.mark.parametrize("shape", ["full", "graph attributes", "nodes only", "empty"])
+def test_graphml_is_streamed_with_the_bytes_networkx_would_write(tmp_path, shape):
+    from geoextract.graph import _NamedKeyWriter
+
+    graph = nx.MultiDiGraph()
+    if shape != "empty":
+        graph.add_node("russia", label="Russia", mentions=3, share=0.5)
+        graph.add_node("x-a & b <c>", label='A "quoted" & <tagged> name')
+        graph.add_node("bare")  # no attributes: an empty element
+    if shape in ("full", "graph attributes"):
+        graph.add_edge("russia", "bare", key="TRADE", label="trade: oil", weight=2, confidence=0.75, flag=True)
+        graph.add_edge("bare", "russia", key="AID", weight=1)
+    if shape == "graph attributes":
+        graph.graph.update(name="run", node_default={"mentions": 0}, edge_default={})
+    path = write_graphml(graph, tmp_path / "streamed.graphml")
+    expected = tmp_path / "tree.graphml"
+    writer = _NamedKeyWriter(encoding="utf-8", prettyprint=True)
+    writer.add_graph_element(graph)
+    with open(expected, "wb") as handle:
+        writer.dump(handle)
+    assert path.read_bytes() == expected.read_bytes()
+    assert nx.utils.graphs_equal(read_graph(path), read_graph(expected))
+
+
+def test_gexf_in_place_gives_the_same_file_and_the_copy_leaves_the_graph_alone(tmp_path):
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", label="A", first_date="2017-01-02")
+    graph.add_node("b", label="B")
+    graph.add_edge("a", "b", key="TRADE", weight=1, first_date="2017-01-02", last_date="2017-02-01")
+    before = [dict(d) for _, d in graph.nodes(data=True)]
+    copied = write_gexf(graph, tmp_path / "copy.gexf")
+    assert [dict(d) for _, d in graph.nodes(data=True)] == before
+    in_place = write_gexf(graph, tmp_path / "in-place.gexf", in_place=True)
+    assert in_place.read_bytes() == copied.read_bytes()
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # W010: the undated edge, on purpose
+@pytest.mark.parametrize("shape", ["full", "nodes only", "empty", "many"])
+def test_gexf_is_streamed_with_the_bytes_networkx_would_write(tmp_path, shape, monkeypatch):
+    from networkx.readwrite.gexf import GEXFWriter
+
+    from geoextract.graph import _StreamingGEXFWriter
+
+    monkeypatch.setattr(_StreamingGEXFWriter, "CHUNK", 3)  # several chunks of nodes and of edges
+    graph = nx.MultiDiGraph()
+    if shape != "empty":
+        graph.add_node("russia", label="Russia", mentions=3, first_date="2017-01-02")
+        graph.add_node("x-a & b", label='A "quoted" <name>', share=0.5)
+        graph.add_node("bare")
+    if shape in ("full", "many"):
+        graph.add_edge("russia", "bare", key="TRADE", label="trade", weight=2, first_date="2017-01-02",
+                       last_date="2017-03-01", confidence=0.7)
+        graph.add_edge("bare", "russia", key="AID", weight=1, action="aid")
+    if shape == "many":
+        for i in range(7):
+            graph.add_node(f"n{i}", label=f"N{i}", mentions=i)
+            graph.add_edge(f"n{i}", "russia", key="CONSULT", weight=i + 1, first_date=f"2017-02-0{i + 1}",
+                           last_date=f"2017-02-0{i + 2}")
+    path = write_gexf(graph, tmp_path / "streamed.gexf")
+    timeline = nx.MultiDiGraph()  # what write_gexf wrote with networkx's whole-tree writer
+    for node, data in graph.nodes(data=True):
+        attrs = dict(data)
+        if "first_date" in attrs:
+            attrs["start"] = attrs.pop("first_date")
+        timeline.add_node(node, **attrs)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        attrs = dict(data)
+        if "first_date" in attrs:
+            attrs["start"], attrs["end"] = attrs.pop("first_date"), attrs.pop("last_date")
+        timeline.add_edge(u, v, key=key, **attrs)
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True)
+    writer.add_graph(timeline)
+    writer.graph_element.set("mode", "dynamic")
+    writer.graph_element.set("timeformat", "date")
+    writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
+    with open(tmp_path / "tree.gexf", "wb") as handle:
+        writer.write(handle)
+    assert path.read_bytes() == (tmp_path / "tree.gexf").read_bytes()

@@ -11,12 +11,14 @@ removed (W011) and a carriage return becomes a newline, as an XML reader would m
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+from xml.etree.ElementTree import Element, tostring
 
 import networkx as nx
 import numpy as np
@@ -196,18 +198,82 @@ class _NamedKeyWriter(GraphMLWriter):
         return new_id
 
 
+class _StreamingWriter(_NamedKeyWriter):
+    """Writes the same bytes as `_NamedKeyWriter.dump`, one node or edge at a time.
+
+    networkx's writer builds an element for every node, edge and value before writing any of
+    it; for a large run's graph (30,000 actors) that tree is the run's memory peak. Here a
+    first pass over the graph creates the keys in the order networkx creates them (graph, then
+    node, then edge attributes, by first appearance), and the second serialises each node and
+    edge with networkx's own element builders and indentation, then lets it go.
+    """
+
+    def stream(self, graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
+        graph_data = {k: v for k, v in graph.graph.items() if k not in ("node_default", "edge_default")}
+        node_default = graph.graph.get("node_default", {})
+        edge_default = graph.graph.get("edge_default", {})
+        for scope, items, default in (("graph", [graph_data], {}),
+                                      ("node", (d for _, d in graph.nodes(data=True)), node_default),
+                                      ("edge", (d for _, _, d in graph.edges(data=True)), edge_default)):
+            for data in items:
+                for k, v in data.items():
+                    if type(v) not in self.xml_type:
+                        raise nx.NetworkXError(f"GraphML writer does not support {type(v)} as data values.")
+                    self.get_key(str(k), self.get_xml_type(type(v)), scope, default.get(k))
+
+        def element(tag: str, attrs: dict[str, str], data: dict, scope: str, default: dict) -> Element:
+            el = self.myElement(tag, **attrs)
+            for k, v in data.items():
+                el.append(self.add_data(str(k), type(v), str(v), scope, default.get(k)))
+            return el
+
+        def children() -> Iterable[Element]:
+            for node, data in graph.nodes(data=True):
+                yield element("node", {"id": str(node)}, data, "node", node_default)
+            for u, v, key, data in graph.edges(keys=True, data=True):
+                yield element("edge", {"source": str(u), "target": str(v), "id": str(key)}, data, "edge", edge_default)
+            for k, v in graph_data.items():
+                yield self.add_data(str(k), type(v), str(v), "graph", None)
+
+        write = lambda text: handle.write(text.encode(self.encoding, "xmlcharrefreplace"))  # noqa: E731
+        write(f"<?xml version='1.0' encoding='{self.encoding}'?>\n<graphml")
+        write("".join(f' {name}="{value}"' for name, value in self.xml.attrib.items()) + ">\n  ")
+        for key in self.xml:  # the keys, in the order get_key inserted them
+            self.indent(key, 1)
+            write(tostring(key, encoding="unicode"))
+        graph_id = graph.graph.get("id")
+        attrs = {"edgedefault": "directed" if graph.is_directed() else "undirected"}
+        if graph_id is not None:
+            attrs["id"] = graph_id
+        opening = tostring(self.myElement("graph", **attrs), encoding="unicode")  # '<graph ... />'
+        previous = None
+        for child in children():
+            if previous is None:
+                write(opening[:-3] + ">\n    ")
+            else:
+                write(tostring(previous, encoding="unicode"))
+            self.indent(child, 2)
+            previous = child
+        if previous is None:
+            write(opening + "\n")
+        else:
+            previous.tail = "\n  "
+            write(tostring(previous, encoding="unicode") + "</graph>\n")
+        write("</graphml>\n")
+
+
 def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
-    """Write GraphML atomically (temporary file, then rename).
+    """Write GraphML atomically (temporary file, then rename), streamed node by node.
 
     Raises:
         GeoextractError: E023 when the file cannot be written.
     """
-    writer = _NamedKeyWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph_element(_xml_safe(graph))
-    return _replace(Path(path), writer.dump)
+    writer = _StreamingWriter(encoding="utf-8", prettyprint=True)
+    safe = _xml_safe(graph)
+    return _replace(Path(path), lambda handle: writer.stream(safe, handle))
 
 
-def write_gexf(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+def write_gexf(graph: nx.MultiDiGraph, path: str | Path, in_place: bool = False) -> Path:
     """Write GEXF 1.2 for Gephi with a timeline, atomically and byte-for-byte reproducibly.
 
     The graph is dynamic with date time format: an edge lives from the earliest to the latest
@@ -215,31 +281,136 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     appears on. What rests only on undated documents gets no interval, which Gephi reads as
     present throughout the timeline (W010). No modification date is written.
 
+    `in_place` renames the date attributes in `graph` itself instead of in a copy: no second
+    graph in memory, but `graph` is changed (what `extract` does with a graph it is done with).
+
     Raises:
         GeoextractError: E023 when the file cannot be written.
     """
-    safe, timeline = _xml_safe(graph), nx.MultiDiGraph()
-    for node, data in safe.nodes(data=True):
-        attrs = dict(data)
+    safe = _xml_safe(graph)
+    if in_place or safe is not graph:  # a copy already, or the caller's to change
+        timeline = safe
+    else:
+        timeline = nx.MultiDiGraph()
+        timeline.add_nodes_from((node, dict(data)) for node, data in safe.nodes(data=True))
+        timeline.add_edges_from((u, v, k, dict(data)) for u, v, k, data in safe.edges(keys=True, data=True))
+    for _, attrs in timeline.nodes(data=True):
         if "first_date" in attrs:
             attrs["start"] = attrs.pop("first_date")
-        timeline.add_node(node, **attrs)
     undated = 0
-    for source, target, key, data in safe.edges(keys=True, data=True):
-        attrs = dict(data)
+    for _, _, attrs in timeline.edges(data=True):
         if "first_date" in attrs:
             attrs["start"], attrs["end"] = attrs.pop("first_date"), attrs.pop("last_date")
         else:
             undated += 1
-        timeline.add_edge(source, target, key=key, **attrs)
     if undated:
         warnings.warn(Warnings.W010.format(count=undated), stacklevel=2)
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph(timeline)
-    writer.graph_element.set("mode", "dynamic")  # also when nothing is dated, so Gephi always offers the timeline
-    writer.graph_element.set("timeformat", "date")
-    writer.xml.find("meta").attrib.pop("lastmodifieddate", None)  # a date inside would make every run's file differ
-    return _replace(Path(path), writer.write)
+    writer = _StreamingGEXFWriter(encoding="utf-8", prettyprint=True)
+    return _replace(Path(path), lambda handle: writer.stream(timeline, handle))
+
+
+class _Part:
+    """Some of a graph's nodes or edges, shaped as GEXFWriter.add_nodes/add_edges read a graph
+    (no graph attributes: the GEXF is written from the timeline, which has none)."""
+
+    def __init__(self, graph: nx.MultiDiGraph, nodes: list | None = None, edges: list | None = None) -> None:
+        self._graph, self._nodes, self._edges = graph, nodes or [], edges or []
+        self.graph: dict = {}
+        self.nodes = self._NodeView(graph, self._nodes)
+
+    class _NodeView:
+        def __init__(self, graph: nx.MultiDiGraph, items: list) -> None:
+            self._graph, self._items = graph, items
+
+        def __call__(self, data: bool = True) -> list:
+            return self._items
+
+        def __getitem__(self, node: Any) -> dict:
+            return self._graph.nodes[node]
+
+    def is_multigraph(self) -> bool:
+        return True
+
+    def edges(self, data: bool = True, keys: bool = True) -> list:
+        return self._edges
+
+
+class _StreamingGEXFWriter(GEXFWriter):
+    """Writes the bytes `write_gexf` wrote with networkx's whole-tree writer, a few thousand
+    nodes or edges at a time: a first pass declares the attributes (their ids, types and
+    order), the second serialises each node and edge with networkx's own element builders."""
+
+    CHUNK = 2000
+
+    def _parts(self, graph: nx.MultiDiGraph) -> Iterable[tuple[str, _Part]]:
+        nodes = list(graph.nodes(data=True))
+        for i in range(0, len(nodes), self.CHUNK):
+            yield "nodes", _Part(graph, nodes=nodes[i:i + self.CHUNK])
+        chunk: list = []
+        for edge in graph.edges(keys=True, data=True):
+            chunk.append(edge)
+            if len(chunk) == self.CHUNK:
+                yield "edges", _Part(graph, edges=chunk)
+                chunk = []
+        if chunk:
+            yield "edges", _Part(graph, edges=chunk)
+
+    def _elements(self, graph: nx.MultiDiGraph) -> Iterable[tuple[str, Element]]:
+        for kind, part in self._parts(graph):
+            scratch = Element("scratch")
+            (self.add_nodes if kind == "nodes" else self.add_edges)(part, scratch)
+            for element in scratch[0]:
+                yield kind, element
+
+    def stream(self, graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
+        self.graph_element = Element("graph", defaultedgetype="directed" if graph.is_directed() else "undirected",
+                                     mode="static", name="")
+        edge_ids = {str(d["id"]) for _, _, d in graph.edges(data=True) if d.get("id") is not None}
+        self.all_edge_ids = set(edge_ids)
+        for _ in self._elements(graph):  # first pass: attribute declarations, time format
+            pass
+        self.edge_id, self.all_edge_ids = itertools.count(), set(edge_ids)  # the second pass numbers edges again
+        self.graph_element.set("mode", "dynamic")  # also when nothing is dated, so Gephi always offers the timeline
+        self.graph_element.set("timeformat", "date")
+        meta = self.xml.find("meta")
+        meta.attrib.pop("lastmodifieddate", None)  # a date inside would make every run's file differ
+
+        def write(text: str) -> None:
+            handle.write(text.encode(self.encoding, "xmlcharrefreplace"))
+
+        write(f"<?xml version='1.0' encoding='{self.encoding}'?>\n<gexf")
+        write("".join(f' {name}="{value}"' for name, value in self.xml.attrib.items()) + ">\n  ")
+        self.indent(meta, 1)
+        write(tostring(meta, encoding="unicode"))
+        opening = Element("graph", self.graph_element.attrib)
+        write(tostring(opening, encoding="unicode")[:-3] + ">\n    ")
+        for declarations in self.graph_element:
+            self.indent(declarations, 2)
+            write(tostring(declarations, encoding="unicode"))
+        sections = {"nodes": "\n    ", "edges": "\n  "}  # the tail after </nodes> and </edges>
+        current, previous = None, None
+        for kind, element in self._elements(graph):
+            if kind != current:
+                if previous is not None:
+                    previous.tail = "\n    "
+                    write(tostring(previous, encoding="unicode") + f"</{current}>{sections[current]}")
+                    previous = None
+                if current is None and kind == "edges":
+                    write("<nodes />" + sections["nodes"])
+                write(f"<{kind}>\n      ")
+                current = kind
+            elif previous is not None:
+                write(tostring(previous, encoding="unicode"))
+            self.indent(element, 3)
+            previous = element
+        if previous is not None:
+            previous.tail = "\n    "
+            write(tostring(previous, encoding="unicode") + f"</{current}>{sections[current]}")
+        if current is None:
+            write("<nodes />" + sections["nodes"])
+        if current != "edges":
+            write("<edges />" + sections["edges"])
+        write("</graph>\n</gexf>\n")
 
 
 def _replace(path: Path, dump: Callable[[BinaryIO], None]) -> Path:
@@ -256,7 +427,10 @@ def _replace(path: Path, dump: Callable[[BinaryIO], None]) -> Path:
 
 
 def _xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose text XML 1.0 can hold and a reader gives back unchanged."""
+    """The graph itself when XML 1.0 holds all its text, else a copy whose text it holds and
+    a reader gives back unchanged (a copy of a large graph costs as much memory as the graph)."""
+    if not _needs_cleaning(graph):
+        return graph
     removed = 0
 
     def clean(value):
@@ -274,6 +448,17 @@ def _xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     if removed:
         warnings.warn(Warnings.W011.format(count=removed), stacklevel=3)
     return safe
+
+
+def _needs_cleaning(graph: nx.MultiDiGraph) -> bool:
+    """Whether any name or value in the graph has text XML 1.0 cannot hold, or a carriage return."""
+    def bad(value: Any) -> bool:
+        return isinstance(value, str) and ("\r" in value or _NOT_XML.search(value) is not None)
+
+    return (any(bad(k) or bad(v) for k, v in graph.graph.items())
+            or any(bad(n) or any(bad(k) or bad(v) for k, v in d.items()) for n, d in graph.nodes(data=True))
+            or any(bad(u) or bad(v) or bad(k) or any(bad(a) or bad(b) for a, b in d.items())
+                   for u, v, k, d in graph.edges(keys=True, data=True)))
 
 
 def read_graph(path: str | Path) -> nx.MultiDiGraph:
