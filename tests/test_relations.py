@@ -920,6 +920,14 @@ PATTERN_CASES = {
         wounded  5 amod   VERB  wound
         Oswald   1 conj   PROPN
     """, [(0, 1, "PERSON"), (5, 6, "PERSON")], ("Ruby", "ASSAULT", "Oswald")),
+    "affiliation.role-compound": ("""
+        retired   4 amod     VERB  retire
+        Acme      2 compound PROPN
+        placekicker 4 compound NOUN
+        Mark      4 compound PROPN
+        Moseley   5 nsubj    PROPN
+        spoke     5 ROOT     VERB  speak
+    """, [(1, 2, "ORG"), (3, 5, "PERSON")], ("Mark Moseley", "AFFILIATION", "Acme")),
     "affiliation.poss-party": ("""
         Harper       3 poss     PROPN
         's           0 case     PART
