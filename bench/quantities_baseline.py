@@ -53,11 +53,12 @@ def quantulum_classifier() -> str | None:
         return str(path)
 
 
-def quantulum_amounts(text: str, next_word: bool, classifier_path: str | None = None) -> list[dict]:
-    """quantulum3's amounts in the shape of `doc._.quantities` (no referent, qualifier or direction)."""
+def quantulum_amounts(text: str, classifier_path: str | None = None) -> tuple[list[dict], list[dict]]:
+    """quantulum3's amounts in the shape of `doc._.quantities` (no referent, qualifier or
+    direction), from one parse: as it reads them, and with a count's next word as its unit."""
     from quantulum3 import parser
 
-    amounts = []
+    plain, helped = [], []
     for quantity in parser.parse(text, classifier_path=classifier_path):
         start, end = quantity.span
         unit_name = (quantity.unit.name or "").lower()
@@ -67,17 +68,17 @@ def quantulum_amounts(text: str, next_word: bool, classifier_path: str | None = 
             unit = code or CURRENCIES.get(unit_name, unit_name)
         elif unit_name in ("percentage", "percent"):
             unit = "percent"
-        elif unit_name == "dimensionless":
-            following = _WORD.match(text, end) if next_word else None
-            unit = following.group(1) if following else ""
         else:
             unit = unit_name
         value = float(quantity.value)
         spread = float(quantity.uncertainty or 0)
-        amounts.append({"start": start, "end": end, "text": quantity.surface, "value": value if not spread else None,
-                        "low": value - spread if spread else value, "high": value + spread if spread else value,
-                        "unit": unit, "referent": None})
-    return amounts
+        amount = {"start": start, "end": end, "text": quantity.surface, "value": value if not spread else None,
+                  "low": value - spread if spread else value, "high": value + spread if spread else value,
+                  "unit": "" if unit == "dimensionless" else unit, "referent": None}
+        plain.append(amount)
+        following = _WORD.match(text, end) if unit == "dimensionless" else None
+        helped.append({**amount, "unit": following.group(1)} if following else amount)
+    return plain, helped
 
 
 def main(paths: list[str]) -> None:
@@ -91,8 +92,9 @@ def main(paths: list[str]) -> None:
     results = {name: Evaluation() for name in ("geoextract", "quantulum3", "quantulum3 + next word")}
     for gold, parsed in zip(docs, nlp.pipe(doc["text"] for doc in docs)):
         score_quantities(parsed.text, list(parsed._.quantities or []), gold, results["geoextract"])
-        score_quantities(gold["text"], quantulum_amounts(gold["text"], False, classifier_path), gold, results["quantulum3"])
-        score_quantities(gold["text"], quantulum_amounts(gold["text"], True, classifier_path), gold, results["quantulum3 + next word"])
+        plain, helped = quantulum_amounts(gold["text"], classifier_path)
+        score_quantities(gold["text"], plain, gold, results["quantulum3"])
+        score_quantities(gold["text"], helped, gold, results["quantulum3 + next word"])
     gold_count = sum(len(doc["quantities"]) for doc in docs)
     print(f"{len(docs)} documents, {gold_count} gold amounts ({', '.join(paths)})\n")
     print(f"{'extractor':<24} {'value+unit P':>12} {'R':>6} {'F1':>6}   {'referent P':>10} {'R':>6} {'F1':>6}")

@@ -235,31 +235,44 @@ class _StreamingWriter(_NamedKeyWriter):
             for k, v in graph_data.items():
                 yield self.add_data(str(k), type(v), str(v), "graph", None)
 
-        write = lambda text: handle.write(text.encode(self.encoding, "xmlcharrefreplace"))  # noqa: E731
-        write(f"<?xml version='1.0' encoding='{self.encoding}'?>\n<graphml")
-        write("".join(f' {name}="{value}"' for name, value in self.xml.attrib.items()) + ">\n  ")
+        write = _writer(handle, self.encoding)
+        _write_head(write, self.xml, self.encoding)
         for key in self.xml:  # the keys, in the order get_key inserted them
             self.indent(key, 1)
             write(tostring(key, encoding="unicode"))
-        graph_id = graph.graph.get("id")
         attrs = {"edgedefault": "directed" if graph.is_directed() else "undirected"}
-        if graph_id is not None:
-            attrs["id"] = graph_id
-        opening = tostring(self.myElement("graph", **attrs), encoding="unicode")  # '<graph ... />'
-        previous = None
-        for child in children():
-            if previous is None:
-                write(opening[:-3] + ">\n    ")
-            else:
-                write(tostring(previous, encoding="unicode"))
-            self.indent(child, 2)
-            previous = child
-        if previous is None:
-            write(opening + "\n")
-        else:
-            previous.tail = "\n  "
-            write(tostring(previous, encoding="unicode") + "</graph>\n")
+        if graph.graph.get("id") is not None:
+            attrs["id"] = graph.graph["id"]
+        _write_streamed(write, self.myElement("graph", **attrs), children(), 2, self.indent, "\n")
         write("</graphml>\n")
+
+
+def _writer(handle: BinaryIO, encoding: str) -> Callable[[str], None]:
+    """Text to the binary file, encoded as ElementTree encodes it."""
+    return lambda text: handle.write(text.encode(encoding, "xmlcharrefreplace"))
+
+
+def _write_head(write: Callable[[str], None], root: Element, encoding: str) -> None:
+    """The XML declaration and the root's opening tag, as ElementTree writes them."""
+    attrs = "".join(f' {name}="{value}"' for name, value in root.attrib.items())
+    write(f"<?xml version='1.0' encoding='{encoding}'?>\n<{root.tag}{attrs}>\n  ")
+
+
+def _write_streamed(write: Callable[[str], None], parent: Element, children: Iterable[Element], level: int,
+                    indent: Callable[[Element, int], None], tail: str) -> None:
+    """`parent` with `children` (at `level`), each serialised and let go as it comes, with the
+    bytes networkx's `indent` and ElementTree give the whole tree; `tail` follows the parent."""
+    opening = tostring(Element(parent.tag, parent.attrib), encoding="unicode")  # '<tag ... />'
+    previous = None
+    for child in children:
+        write(opening[:-3] + ">\n" + "  " * level if previous is None else tostring(previous, encoding="unicode"))
+        indent(child, level)
+        previous = child
+    if previous is None:
+        write(opening + tail)
+    else:
+        previous.tail = "\n" + "  " * (level - 1)
+        write(tostring(previous, encoding="unicode") + f"</{parent.tag}>{tail}")
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
@@ -342,74 +355,42 @@ class _StreamingGEXFWriter(GEXFWriter):
 
     CHUNK = 2000
 
-    def _parts(self, graph: nx.MultiDiGraph) -> Iterable[tuple[str, _Part]]:
-        nodes = list(graph.nodes(data=True))
-        for i in range(0, len(nodes), self.CHUNK):
-            yield "nodes", _Part(graph, nodes=nodes[i:i + self.CHUNK])
-        chunk: list = []
-        for edge in graph.edges(keys=True, data=True):
-            chunk.append(edge)
-            if len(chunk) == self.CHUNK:
-                yield "edges", _Part(graph, edges=chunk)
-                chunk = []
-        if chunk:
-            yield "edges", _Part(graph, edges=chunk)
-
-    def _elements(self, graph: nx.MultiDiGraph) -> Iterable[tuple[str, Element]]:
-        for kind, part in self._parts(graph):
+    def _elements(self, graph: nx.MultiDiGraph, kind: str) -> Iterable[Element]:
+        """The node or edge elements networkx's builders make, CHUNK at a time."""
+        nodes = kind == "nodes"
+        items = iter(graph.nodes(data=True) if nodes else graph.edges(keys=True, data=True))
+        while chunk := list(itertools.islice(items, self.CHUNK)):
             scratch = Element("scratch")
-            (self.add_nodes if kind == "nodes" else self.add_edges)(part, scratch)
-            for element in scratch[0]:
-                yield kind, element
+            if nodes:
+                self.add_nodes(_Part(graph, nodes=chunk), scratch)
+            else:
+                self.add_edges(_Part(graph, edges=chunk), scratch)
+            yield from scratch[0]
 
     def stream(self, graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
         self.graph_element = Element("graph", defaultedgetype="directed" if graph.is_directed() else "undirected",
                                      mode="static", name="")
         edge_ids = {str(d["id"]) for _, _, d in graph.edges(data=True) if d.get("id") is not None}
         self.all_edge_ids = set(edge_ids)
-        for _ in self._elements(graph):  # first pass: attribute declarations, time format
-            pass
+        for kind in ("nodes", "edges"):  # first pass: attribute declarations, time format
+            for _ in self._elements(graph, kind):
+                pass
         self.edge_id, self.all_edge_ids = itertools.count(), set(edge_ids)  # the second pass numbers edges again
         self.graph_element.set("mode", "dynamic")  # also when nothing is dated, so Gephi always offers the timeline
         self.graph_element.set("timeformat", "date")
         meta = self.xml.find("meta")
         meta.attrib.pop("lastmodifieddate", None)  # a date inside would make every run's file differ
-
-        def write(text: str) -> None:
-            handle.write(text.encode(self.encoding, "xmlcharrefreplace"))
-
-        write(f"<?xml version='1.0' encoding='{self.encoding}'?>\n<gexf")
-        write("".join(f' {name}="{value}"' for name, value in self.xml.attrib.items()) + ">\n  ")
+        write = _writer(handle, self.encoding)
+        _write_head(write, self.xml, self.encoding)
         self.indent(meta, 1)
         write(tostring(meta, encoding="unicode"))
-        opening = Element("graph", self.graph_element.attrib)
-        write(tostring(opening, encoding="unicode")[:-3] + ">\n    ")
+        opening = tostring(Element("graph", self.graph_element.attrib), encoding="unicode")
+        write(opening[:-3] + ">\n    ")  # the graph always holds its nodes and edges sections
         for declarations in self.graph_element:
             self.indent(declarations, 2)
             write(tostring(declarations, encoding="unicode"))
-        sections = {"nodes": "\n    ", "edges": "\n  "}  # the tail after </nodes> and </edges>
-        current, previous = None, None
-        for kind, element in self._elements(graph):
-            if kind != current:
-                if previous is not None:
-                    previous.tail = "\n    "
-                    write(tostring(previous, encoding="unicode") + f"</{current}>{sections[current]}")
-                    previous = None
-                if current is None and kind == "edges":
-                    write("<nodes />" + sections["nodes"])
-                write(f"<{kind}>\n      ")
-                current = kind
-            elif previous is not None:
-                write(tostring(previous, encoding="unicode"))
-            self.indent(element, 3)
-            previous = element
-        if previous is not None:
-            previous.tail = "\n    "
-            write(tostring(previous, encoding="unicode") + f"</{current}>{sections[current]}")
-        if current is None:
-            write("<nodes />" + sections["nodes"])
-        if current != "edges":
-            write("<edges />" + sections["edges"])
+        _write_streamed(write, Element("nodes"), self._elements(graph, "nodes"), 3, self.indent, "\n    ")
+        _write_streamed(write, Element("edges"), self._elements(graph, "edges"), 3, self.indent, "\n  ")
         write("</graph>\n</gexf>\n")
 
 
