@@ -129,9 +129,9 @@ def readme_commands() -> list[str]:
     for block in blocks:
         for line in block.splitlines():
             line = line.split("#")[0].strip()
-            # Lines that need ../shared, or the transformer model trained from it, are left to
-            # test_training.py, which trains a tiny model and runs extract --model with it.
-            if line.startswith("geoextract ") and "../shared" not in line and "models/geoextract-trf" not in line:
+            # Lines that need ../shared, or the names models trained from it, are left to
+            # test_training.py, which trains tiny models and runs extract --model with them.
+            if line.startswith("geoextract ") and "../shared" not in line and not re.search(r"models/geoextract-(trf|cnn)\b", line):
                 commands.append(line.replace("\\", "").strip())
     return commands
 

