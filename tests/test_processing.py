@@ -51,6 +51,19 @@ def test_results_come_back_in_order_with_document_wide_offsets(full_nlp, monkeyp
 
 
 @pytest.mark.model
+def test_new_words_leave_no_strings_behind_and_results_match_a_run_without_the_zone(full_nlp, monkeypatch):
+    """Each batch runs in spaCy's memory zone: the vocabulary does not grow with the corpus."""
+    texts = [f"Ruritania{n} sanctioned Zembla{n} over the Qwx{n}yz pipeline after Elbonia{n} protested." for n in range(30)]
+    process_documents(full_nlp, texts[:1])
+    strings = len(full_nlp.vocab.strings)
+    zoned = process_documents(full_nlp, texts)
+    assert len(full_nlp.vocab.strings) == strings  # 120 new words came and went
+    monkeypatch.setattr(processing, "_memory_zone", lambda nlp: processing.contextlib.nullcontext())
+    assert process_documents(full_nlp, texts) == zoned
+    assert len(full_nlp.vocab.strings) > strings + 100  # without the zone they stay
+
+
+@pytest.mark.model
 def test_fast_ops_give_the_same_results(spec):
     slow = PipelineSpec(spec.model, fast_ops=False).load()
     assert process_documents(slow, TEXTS) == process_documents(spec.load(), TEXTS)

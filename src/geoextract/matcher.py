@@ -6,7 +6,7 @@ statistical model itself. `TreeMatcher` takes the same patterns (spaCy's format)
 same matches in the same order, but starts from the tokens that can be a pattern's anchor,
 found through an index of the anchor's LEMMA/LOWER/ENT_TYPE values, then follows the pattern's
 relations from there. It handles node attributes LEMMA, LOWER, POS, TAG, DEP, ENT_TYPE (a
-string, IN or NOT_IN) and the operators `>`, `<`, `>>`, `<<`; a pattern with anything else is
+string, IN or NOT_IN), the flags IS_LOWER, IS_TITLE, IS_UPPER (true or false) and the operators `>`, `<`, `>>`, `<<`; a pattern with anything else is
 handed to a spaCy `DependencyMatcher` as is.
 
 Order of matches, as spaCy gives them: by pattern (the order added), then by tree (sentence),
@@ -18,13 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS, TAG
+import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_LOWER, IS_TITLE, IS_UPPER, LEMMA, LOWER, POS, TAG
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-ATTRIBUTES = ("LEMMA", "LOWER", "POS", "TAG", "DEP", "ENT_TYPE")
-ARRAY = [LEMMA, LOWER, POS, TAG, DEP, ENT_TYPE, HEAD]  # values compared as ids, as the Doc stores them
+ATTRIBUTES = ("LEMMA", "LOWER", "POS", "TAG", "DEP", "ENT_TYPE", "IS_LOWER", "IS_TITLE", "IS_UPPER")
+ARRAY = [LEMMA, LOWER, POS, TAG, DEP, ENT_TYPE, IS_LOWER, IS_TITLE, IS_UPPER, HEAD]  # ids (flags 0/1), as the Doc stores them
+FLAGS = ("IS_LOWER", "IS_TITLE", "IS_UPPER")  # true/false in a pattern
 DEP_INDEX = ATTRIBUTES.index("DEP")
 INDEXED = ("LEMMA", "LOWER", "ENT_TYPE")  # an anchor constrained on one of these is looked up, not scanned
 OPERATORS = (">", "<", ">>", "<<")
@@ -102,7 +104,11 @@ def _compile(pattern: list[dict[str, Any]], vocab: Vocab) -> list[tuple[int, str
             if attr not in ATTRIBUTES:
                 return None
             where = ATTRIBUTES.index(attr)
-            if isinstance(value, str):
+            if attr in FLAGS:
+                if not isinstance(value, bool):
+                    return None
+                checks.append((where, int(value), True))
+            elif isinstance(value, str):
                 checks.append((where, vocab.strings.add(value), True))
             elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"} and len(value) == 1:
                 (op, values), = value.items()
@@ -146,25 +152,32 @@ class _DocView:
         array = doc.to_array(ARRAY)  # uint64: string hashes as the StringStore gives them
         self.values = array[:, :-1].T.tolist()
         # HEAD is an offset; the negative ones come wrapped in uint64
-        self.heads = [i + offset for i, offset in enumerate(array[:, -1].astype("int64").tolist())]
-        self.children: list[list[int]] = [[] for _ in range(self.n)]
-        for i, head in enumerate(self.heads):
-            if head != i:
-                self.children[head].append(i)
+        heads = np.arange(self.n, dtype=np.int64) + array[:, -1].astype(np.int64)
+        self.heads = heads.tolist()
+        # Children as one list grouped by head (in token order within a head) and each head's
+        # start in it: no list per token is built, which cost more in allocation and garbage
+        # collection than the matching itself.
+        key = np.where(heads == np.arange(self.n), self.n, heads)  # a root is nobody's child: last
+        order = np.argsort(key, kind="stable")
+        self._kids = order.tolist()
+        self._start = np.searchsorted(key[order], np.arange(self.n + 1)).tolist()
         self._by_dep: dict[int, dict[int, list[int]]] = {}  # token -> DEP id -> its children with it
+
+    def children(self, i: int) -> list[int]:
+        return self._kids[self._start[i]:self._start[i + 1]]
 
     def children_with(self, i: int, dep: int) -> list[int]:
         by_dep = self._by_dep.get(i)
         if by_dep is None:
             deps = self.values[DEP_INDEX]
             by_dep = self._by_dep[i] = {}
-            for j in self.children[i]:  # in order, so the lists stay sorted
+            for j in self.children(i):  # in order, so the lists stay sorted
                 by_dep.setdefault(deps[j], []).append(j)
         return by_dep.get(dep, ())
 
     def related(self, i: int, operator: str) -> list[int]:
         if operator == ">":
-            return self.children[i]
+            return self.children(i)
         if operator == "<":
             return [] if self.heads[i] == i else [self.heads[i]]
         if operator == "<<":
@@ -173,11 +186,11 @@ class _DocView:
                 j = self.heads[j]
                 out.append(j)
             return sorted(out)
-        out, stack = [], list(self.children[i])  # ">>": every descendant
+        out, stack = [], self.children(i)  # ">>": every descendant
         while stack:
             j = stack.pop()
             out.append(j)
-            stack.extend(self.children[j])
+            stack.extend(self.children(j))
         return sorted(out)
 
     def ok(self, i: int, equal: tuple, sets: tuple) -> bool:

@@ -11,6 +11,7 @@ A `PipelineSpec` says everything that decides a result (model, rule files, ops);
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import importlib.util
@@ -134,14 +135,23 @@ def process_documents(nlp: Any, texts: list[str], batch_size: int = 64) -> list[
     results = [new_result() for _ in texts]
     try:
         for chunk in _chunks(parts, batch_size):
-            docs = nlp.pipe((part for _, _, part in chunk), batch_size=len(chunk))
-            for (index, offset, _), doc in zip(chunk, docs):
-                add_part(results[index], doc, offset)  # and the Doc goes: a 20 MB text's 200 parts are never all held
+            # spaCy's memory zone: the strings and lexemes the batch's new words added are freed when
+            # it ends, so a long run's vocabulary does not grow with the corpus. The results hold
+            # plain Python values only, read before the zone closes.
+            with _memory_zone(nlp):
+                docs = nlp.pipe((part for _, _, part in chunk), batch_size=len(chunk))
+                for (index, offset, _), doc in zip(chunk, docs):
+                    add_part(results[index], doc, offset)  # and the Doc goes: a 20 MB text's 200 parts are never all held
     except (ValueError, RuntimeError, MemoryError) as error:  # retry one document at a time
         if len(texts) == 1:
             return [{"error": f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"}]
         return [result for text in texts for result in process_documents(nlp, [text], batch_size)]
     return [{**result, "minhash": minhash(text).hex()} for result, text in zip(results, texts)]
+
+
+def _memory_zone(nlp: Any) -> Any:
+    zone = getattr(nlp, "memory_zone", None)  # spaCy >= 3.8
+    return zone() if callable(zone) else contextlib.nullcontext()
 
 
 def _chunks(parts: list[tuple[int, int, str]], batch_size: int) -> Iterator[list[tuple[int, int, str]]]:
