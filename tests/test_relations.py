@@ -616,6 +616,54 @@ PATTERN_CASES = {
         border 7 pobj     NOUN
         grew   11 ROOT    VERB  grow
     """, [(5, 6, "NORP"), (8, 9, "GPE")], ("China", "MOBILIZE", "Russia")),
+    "accuse.call.judged-obj": ("""
+        Japan       1 nsubj    PROPN
+        called      1 ROOT     VERB  call
+        China       4 poss     PROPN
+        's          2 case     PART
+        launch      1 oprd     NOUN
+        regrettable 4 amod     ADJ
+        .           1 punct    PUNCT
+    """, [(0, 1, "GPE"), (2, 3, "GPE")], ("Japan", "ACCUSE", "China")),
+    "accuse.call.obj-judgement": ("""
+        Japan        1 nsubj PROPN
+        called       1 ROOT  VERB  call
+        China        4 poss  PROPN
+        's           2 case  PART
+        drills       1 dobj  NOUN  drill NNS
+        unacceptable 1 oprd  ADJ
+        .            1 punct PUNCT
+    """, [(0, 1, "GPE"), (2, 3, "GPE")], ("Japan", "ACCUSE", "China")),
+    "accuse.call.obj-judged-noun": ("""
+        France    1 nsubj PROPN
+        called    1 ROOT  VERB  call
+        Iran      1 dobj  PROPN
+        a         5 det   DET
+        terrorist 5 amod  ADJ
+        state     1 oprd  NOUN
+        .         1 punct PUNCT
+    """, [(0, 1, "GPE"), (2, 3, "GPE")], ("France", "ACCUSE", "Iran")),
+    "accuse.call.clause-judgement": ("""
+        Germany 1 nsubj PROPN
+        branded 1 ROOT  VERB  brand
+        Russia  4 poss  PROPN
+        's      2 case  PART
+        claims  5 nsubj NOUN  claim NNS
+        absurd  1 ccomp ADJ
+        .       1 punct PUNCT
+    """, [(0, 1, "GPE"), (2, 3, "GPE")], ("Germany", "ACCUSE", "Russia")),
+    "accuse.describe-as.judgement": ("""
+        Japan       1 nsubj PROPN
+        described   1 ROOT  VERB  describe
+        China       4 poss  PROPN
+        's          2 case  PART
+        drills      1 dobj  NOUN  drill NNS
+        as          1 prep  ADP
+        a           8 det   DET
+        dangerous   8 amod  ADJ
+        provocation 5 pobj  NOUN
+        .           1 punct PUNCT
+    """, [(0, 1, "GPE"), (2, 3, "GPE")], ("Japan", "ACCUSE", "China")),
     "retreat.pull-out-of.prep": ("""
         Russia  1 nsubj PROPN
         pulled  1 ROOT  VERB  pull
@@ -962,6 +1010,43 @@ def test_pattern_positive_example(nlp, pattern_id):
     doc = run(nlp, parsed(nlp, spec, ents=ents))
     fired = {(r["source"], r["relation"], r["target"]): r["pattern_id"] for r in doc._.relations}
     assert fired.get(expected) == pattern_id
+
+
+DUTIES_ON_WINE = """
+        China     1 nsubj    PROPN
+        announced 1 ROOT     VERB  announce
+        duties    1 dobj     NOUN  duty NNS
+        on        2 prep     ADP
+        wine      5 compound NOUN
+"""
+
+
+def test_tariffs_on_imports_target_where_they_come_from(nlp):
+    # "China announced duties on wine imports from Chile and Peru ."
+    doc = run(nlp, parsed(nlp, DUTIES_ON_WINE + """
+        imports   3 pobj     NOUN  import NNS
+        from      5 prep     ADP
+        Chile     6 pobj     PROPN
+        and       7 cc       CCONJ
+        Peru      7 conj     PROPN
+    """, ents=[(0, 1, "GPE"), (7, 8, "GPE"), (9, 10, "GPE")]))
+    found = {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
+    assert {("China", "SANCTION", "Chile"), ("China", "SANCTION", "Peru")} <= found
+    # imports stand for their origin only: "wine exports to Chile" are not Chile's goods
+    doc = run(nlp, parsed(nlp, DUTIES_ON_WINE + """
+        exports   3 pobj     NOUN  export NNS
+        to        5 prep     ADP
+        Chile     6 pobj     PROPN
+    """, ents=[(0, 1, "GPE"), (7, 8, "GPE")]))
+    assert not [r for r in doc._.relations if r["relation"] == "SANCTION"]
+
+
+def test_calling_someone_names_is_no_phone_call(nlp):
+    # "France called Iran a terrorist state ." -> an accusation, not a consultation
+    spec, ents, _ = PATTERN_CASES["accuse.call.obj-judged-noun"]
+    doc = run(nlp, parsed(nlp, spec, ents=ents))
+    found = {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
+    assert ("France", "ACCUSE", "Iran") in found and ("France", "CONSULT", "Iran") not in found
 
 
 def test_blocking_deliveries_is_not_trade(nlp):

@@ -61,6 +61,7 @@ COMPATIBLE = {
     "state": {"state"}, "igo": {"igo", "org"}, "company": {"company", "org"}, "media": {"media", "org"},
     "org": {"org", "group", "igo", "media", "company"},
 }
+IMPORTS = {"import", "imports", "shipment", "shipments", "purchase", "purchases"}  # goods that come from an actor
 AMOUNT_NOUNS = {"dozens", "scores", "hundreds", "thousands", "millions", "tens", "billions", "dozen", "hundred",
                 "thousand", "million", "lot", "lots", "number", "majority", "some", "many", "most", "all", "several"}
 # Verbs whose passive subject is the one who did what the "of"/"for" phrase says:
@@ -204,6 +205,8 @@ class RelationExtractor:
         if pattern.get("not_objects") and any(c.dep_ == "dobj" and c.lemma_.lower() in pattern["not_objects"]
                                               for c in trigger.children):
             return []  # "not giving Pyongyang a free pass" is no aid
+        if pattern.get("not_with") and any(c.dep_ in pattern["not_with"] for c in trigger.children):
+            return []  # "called Iran a terrorist state" is no phone call
         if pattern["relation"] == "AFFILIATION" and "target" in roles and ctx.inside_other_actor(roles["target"], trigger):
             return []  # "president of the Foundation for the Advancement of X": the role is the Foundation's
         if "source" in roles:
@@ -346,6 +349,9 @@ class _Context:
         if token.i not in self.at and token.pos_ == "NOUN":
             # the actor came from a modifier: its coordinated modifiers are actors too
             others += [c for m in token.children if m.i in self.at for c in _conjuncts(m)]
+            if token.lemma_.lower() in IMPORTS:  # "imports from Spain and Denmark"
+                others += [c for p in token.children if p.dep_ == "prep" and p.lower_ == "from"
+                           for m in p.children if m.dep_ == "pobj" and m.i in self.at for c in _conjuncts(m)]
         for conj in others:
             other = self._actor_at(conj, owners=owners)
             if other is not None and all(other.actor_id != a.actor_id for a in args):
@@ -382,6 +388,13 @@ class _Context:
                 if subject is not None and subject.i in self.at:
                     return self._actor_at(subject, depth + 1)
         action = token.lemma_.lower() in self.trigger_nouns
+        if action and token.pos_ == "NOUN" and token.lemma_.lower() in IMPORTS:
+            # "tariffs on wine imports from Spain": imports stand for where they come from
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "from":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj" and pobj.i in self.at:
+                            return self.arg(self.at[pobj.i])
         if action and owners and token.pos_ == "NOUN":
             # an action noun is not its actor ("UN sanctions" are not the UN), but what is
             # condemned or rejected is its doer's ("Trump's ultimatum")
