@@ -1041,6 +1041,47 @@ def test_tariffs_on_imports_target_where_they_come_from(nlp):
     assert not [r for r in doc._.relations if r["relation"] == "SANCTION"]
 
 
+def test_destroying_or_sinking_what_belongs_to_an_actor_is_assault(nlp):
+    # "Chinese drones destroyed two Russian tanks ."
+    doc = run(nlp, parsed(nlp, """
+        Chinese   1 amod   ADJ
+        drones    2 nsubj  NOUN  drone NNS
+        destroyed 2 ROOT   VERB  destroy
+        two       5 nummod NUM
+        Russian   5 amod   ADJ
+        tanks     2 dobj   NOUN  tank NNS
+        .         2 punct  PUNCT
+    """, ents=[(0, 1, "NORP"), (3, 4, "CARDINAL"), (4, 5, "NORP")]))
+    assert ("China", "ASSAULT", "Russia") in triples(doc)
+
+
+def test_a_threatened_act_is_a_threat_and_a_conditional_act_is_hedged(nlp):
+    # "China would destroy Japan if necessary ." -> THREATEN, not ASSAULT
+    doc = run(nlp, parsed(nlp, """
+        China     2 nsubj PROPN
+        would     2 aux   AUX
+        destroy   2 ROOT  VERB  destroy
+        Japan     2 dobj  PROPN
+        if        5 mark  SCONJ
+        necessary 2 advcl ADJ
+        .         2 punct PUNCT
+    """, ents=[(0, 1, "GPE"), (3, 4, "GPE")]))
+    assert ("China", "THREATEN", "Japan") in triples(doc) and ("China", "ASSAULT", "Japan") not in triples(doc)
+    # "Japan will sanction China unless talks resume ." -> a sanction under a condition: hedged
+    doc = run(nlp, parsed(nlp, """
+        Japan    2 nsubj PROPN
+        will     2 aux   AUX
+        sanction 2 ROOT  VERB  sanction
+        China    2 dobj  PROPN
+        unless   6 mark  SCONJ
+        talks    6 nsubj NOUN  talk NNS
+        resume   2 advcl VERB  resume
+        .        2 punct PUNCT
+    """, ents=[(0, 1, "GPE"), (3, 4, "GPE")]))
+    [row] = [r for r in doc._.relations if r["relation"] == "SANCTION"]
+    assert (row["source"], row["target"], row["modality"]) == ("Japan", "China", "hedged")
+
+
 def test_calling_someone_names_is_no_phone_call(nlp):
     # "France called Iran a terrorist state ." -> an accusation, not a consultation
     spec, ents, _ = PATTERN_CASES["accuse.call.obj-judged-noun"]

@@ -37,6 +37,7 @@ HEDGE_WORDS = {"may", "might", "could", "reportedly", "allegedly", "apparently",
                "likely", "probably", "seemingly", "supposedly", "unlikely"}
 HEDGE_VERBS = {"seem", "appear", "suspect", "expect", "consider", "plan", "intend", "try", "hope", "aim", "fear",
                "worry"}
+CONDITIONS = {"if", "unless"}
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "without"}
 PRONOUNS = {"it": "thing", "its": "thing", "they": "group", "their": "group", "them": "group",
             "he": "person", "his": "person", "him": "person", "she": "person", "her": "person"}
@@ -193,6 +194,10 @@ class RelationExtractor:
         for relation in ctx.quote_statements():
             key = (relation["source_id"], relation["relation"], relation["target_id"], relation["trigger_start"])
             relations.setdefault(key, relation)
+        # an act threatened is not the act: "would destroy the country" is a THREATEN, and the
+        # ASSAULT the same verb matched between the same actors goes
+        threatened = {(k[0], k[2], k[3]) for k in relations if k[1] == "THREATEN"}
+        relations = {k: r for k, r in relations.items() if not (k[1] == "ASSAULT" and (k[0], k[2], k[3]) in threatened)}
         doc._.relations = sorted(relations.values(), key=lambda r: (r["trigger_start"], r["source_start"], r["relation"], r["target_start"]))
         return doc
 
@@ -718,7 +723,7 @@ class _Context:
             attributed, reported = source.name, True  # the statement is the speaker's own claim
         else:
             attributed, reported = self.attribution(trigger, source)
-        hedged = _hedged(trigger)
+        hedged = _hedged(trigger, conditions=pattern["relation"] != "THREATEN")
         quantity = self.quantity_for(trigger, roles)
         modality = "hedged" if hedged else "reported" if reported else "asserted"
         basis = list(basis)
@@ -953,12 +958,16 @@ def _negated(trigger: Token) -> bool:
     return False
 
 
-def _hedged(trigger: Token) -> bool:
+def _hedged(trigger: Token, conditions: bool = True) -> bool:
+    """Whether the event is hedged: a hedge word, a hedging verb above it, or (`conditions`) a
+    condition on it ("if", "unless"), which a threat has by nature and is not hedged by."""
     token = trigger
     for _ in range(4):
         for child in token.children:
             if child.lower_ in HEDGE_WORDS and child.dep_ in ("aux", "advmod", "acomp"):
                 return True
+            if conditions and child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITIONS for m in child.children):
+                return True  # "would destroy the country if necessary": a condition, not an event
         if token.dep_ in ("xcomp", "ccomp", "dobj", "pcomp", "conj") and token.head != token:
             token = token.head
             if token.lemma_.lower() in HEDGE_VERBS:
