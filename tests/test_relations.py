@@ -664,6 +664,25 @@ PATTERN_CASES = {
         provocation 5 pobj  NOUN
         .           1 punct PUNCT
     """, [(0, 1, "GPE"), (2, 3, "GPE")], ("Japan", "ACCUSE", "China")),
+    "aid.arms.obj-to": ("""
+        China     1 nsubj    PROPN
+        shipped   1 ROOT     VERB  ship
+        artillery 3 compound NOUN
+        shells    1 dobj     NOUN  shell NNS
+        to        1 prep     ADP
+        Russia    4 pobj     PROPN
+        .         1 punct    PUNCT
+    """, [(0, 1, "GPE"), (5, 6, "GPE")], ("China", "AID", "Russia")),
+    "aid.arms.noun-mod-of-to": ("""
+        Japan    2 poss  PROPN
+        's       0 case  PART
+        supply   7 nsubj NOUN
+        of       2 prep  ADP
+        drones   3 pobj  NOUN  drone NNS
+        to       2 prep  ADP
+        Russia   5 pobj  PROPN
+        grew     7 ROOT  VERB  grow
+    """, [(0, 1, "GPE"), (6, 7, "GPE")], ("Japan", "AID", "Russia")),
     "retreat.pull-out-of.prep": ("""
         Russia  1 nsubj PROPN
         pulled  1 ROOT  VERB  pull
@@ -1080,6 +1099,15 @@ def test_a_threatened_act_is_a_threat_and_a_conditional_act_is_hedged(nlp):
     """, ents=[(0, 1, "GPE"), (3, 4, "GPE")]))
     [row] = [r for r in doc._.relations if r["relation"] == "SANCTION"]
     assert (row["source"], row["target"], row["modality"]) == ("Japan", "China", "hedged")
+
+
+def test_arms_shipped_to_an_actor_are_aid_not_trade_and_oil_stays_trade(nlp):
+    spec, ents, _ = PATTERN_CASES["aid.arms.obj-to"]
+    found = triples(run(nlp, parsed(nlp, spec, ents=ents)))
+    assert ("China", "AID", "Russia") in found and ("China", "TRADE", "Russia") not in found  # the AID pattern supersedes TRADE
+    found = triples(run(nlp, parsed(nlp, spec.replace("artillery 3 compound NOUN", "crude     3 amod     ADJ")
+                                    .replace("shells    1 dobj     NOUN  shell NNS", "oil       1 dobj     NOUN"), ents=ents)))
+    assert ("China", "TRADE", "Russia") in found and ("China", "AID", "Russia") not in found
 
 
 def test_calling_someone_names_is_no_phone_call(nlp):

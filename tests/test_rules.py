@@ -127,12 +127,13 @@ def test_relation_pattern_word_lists_are_checked():
     pattern = [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LEMMA": "give"}},
                {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "target", "RIGHT_ATTRS": {"DEP": "dative"}}]
     good = {"id": "aid.x", "relation": "AID", "action_category": "ECONOMIC", "pattern": pattern,
-            "only_under": ["strengthen", "build up"], "not_objects": ["pass"], "not_with": ["oprd"]}
+            "only_under": ["strengthen", "build up"], "not_objects": ["pass"], "not_with": ["oprd"], "supersedes": ["TRADE"]}
     assert validate_relation_patterns([good])
-    bad = dict(good, id="aid.y", only_under="strengthen", not_objects=[""], not_with="oprd", _line=2)
+    bad = dict(good, id="aid.y", only_under="strengthen", not_objects=[""], not_with="oprd", supersedes=["BARTER"], _line=2)
     with pytest.raises(GeoextractError) as info:
         validate_relation_patterns([dict(good, _line=1), bad], "relations.jsonl")
     found = str(info.value)
     assert "line 2 (id 'aid.y'): 'only_under' must be a list of verb lemmas" in found
     assert "line 2 (id 'aid.y'): 'not_objects' must be a list of noun lemmas" in found
     assert "line 2 (id 'aid.y'): 'not_with' must be a list of dependency labels" in found
+    assert "line 2 (id 'aid.y'): 'supersedes' must be a list of relation types" in found

@@ -194,10 +194,12 @@ class RelationExtractor:
         for relation in ctx.quote_statements():
             key = (relation["source_id"], relation["relation"], relation["target_id"], relation["trigger_start"])
             relations.setdefault(key, relation)
-        # an act threatened is not the act: "would destroy the country" is a THREATEN, and the
-        # ASSAULT the same verb matched between the same actors goes
-        threatened = {(k[0], k[2], k[3]) for k in relations if k[1] == "THREATEN"}
-        relations = {k: r for k, r in relations.items() if not (k[1] == "ASSAULT" and (k[0], k[2], k[3]) in threatened)}
+        # A more specific reading of the same words between the same actors replaces a general
+        # one: a pattern lists the relation types it supersedes ("would destroy the country" is
+        # a THREATEN, not an ASSAULT; shells shipped to an army are AID, not TRADE).
+        superseded = {(k[0], kind, k[2], k[3]) for k, r in relations.items()
+                      for kind in self.by_id.get(r["pattern_id"], {}).get("supersedes", ())}
+        relations = {k: r for k, r in relations.items() if k not in superseded}
         doc._.relations = sorted(relations.values(), key=lambda r: (r["trigger_start"], r["source_start"], r["relation"], r["target_start"]))
         return doc
 

@@ -308,6 +308,9 @@ def validate_relation_patterns(
             values = record.get(key, [])
             if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
                 problems.append(f"{where}: '{key}' must be a list of {what}")
+        supersedes = record.get("supersedes", [])
+        if not isinstance(supersedes, list) or not all(v in RelationType.__members__ for v in supersedes):
+            problems.append(f"{where}: 'supersedes' must be a list of relation types ({', '.join(RelationType.__members__)})")
         confidence = record.get("confidence", 0.7)
         if not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
             problems.append(f"{where}: 'confidence' must be a number in (0, 1]")
