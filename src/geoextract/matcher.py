@@ -6,8 +6,8 @@ statistical model itself. `TreeMatcher` takes the same patterns (spaCy's format)
 same matches in the same order, but starts from the tokens that can be a pattern's anchor,
 found through an index of the anchor's LEMMA/LOWER/ENT_TYPE values, then follows the pattern's
 relations from there. It handles node attributes LEMMA, LOWER, POS, TAG, DEP, ENT_TYPE (a
-string, IN or NOT_IN), the flags IS_LOWER, IS_TITLE, IS_UPPER (true or false) and the operators `>`, `<`, `>>`, `<<`; a pattern with anything else is
-handed to a spaCy `DependencyMatcher` as is.
+string, IN or NOT_IN), the flags IS_LOWER, IS_TITLE, IS_UPPER (true or false) and the operators
+`>`, `<`, `>>`, `<<`; a pattern with anything else is handed to a spaCy `DependencyMatcher` as is.
 
 Order of matches, as spaCy gives them: by pattern (the order added), then by tree (sentence),
 then lexicographically by the token of each node in the pattern's node order.
@@ -152,12 +152,13 @@ class _DocView:
         array = doc.to_array(ARRAY)  # uint64: string hashes as the StringStore gives them
         self.values = array[:, :-1].T.tolist()
         # HEAD is an offset; the negative ones come wrapped in uint64
-        heads = np.arange(self.n, dtype=np.int64) + array[:, -1].astype(np.int64)
+        index = np.arange(self.n, dtype=np.int64)
+        heads = index + array[:, -1].astype(np.int64)
         self.heads = heads.tolist()
         # Children as one list grouped by head (in token order within a head) and each head's
         # start in it: no list per token is built, which cost more in allocation and garbage
         # collection than the matching itself.
-        key = np.where(heads == np.arange(self.n), self.n, heads)  # a root is nobody's child: last
+        key = np.where(heads == index, self.n, heads)  # a root is nobody's child: last
         order = np.argsort(key, kind="stable")
         self._kids = order.tolist()
         self._start = np.searchsorted(key[order], np.arange(self.n + 1)).tolist()

@@ -38,6 +38,7 @@ HEDGE_WORDS = {"may", "might", "could", "reportedly", "allegedly", "apparently",
 HEDGE_VERBS = {"seem", "appear", "suspect", "expect", "consider", "plan", "intend", "try", "hope", "aim", "fear",
                "worry"}
 CONDITIONS = {"if", "unless"}
+CONDITIONAL = {"THREATEN"}  # relations conditional by nature: an "if" does not hedge a threat
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "without"}
 PRONOUNS = {"it": "thing", "its": "thing", "they": "group", "their": "group", "them": "group",
             "he": "person", "his": "person", "him": "person", "she": "person", "her": "person"}
@@ -356,9 +357,7 @@ class _Context:
         if token.i not in self.at and token.pos_ == "NOUN":
             # the actor came from a modifier: its coordinated modifiers are actors too
             others += [c for m in token.children if m.i in self.at for c in _conjuncts(m)]
-            if token.lemma_.lower() in IMPORTS:  # "imports from Spain and Denmark"
-                others += [c for p in token.children if p.dep_ == "prep" and p.lower_ == "from"
-                           for m in p.children if m.dep_ == "pobj" and m.i in self.at for c in _conjuncts(m)]
+            others += [c for m in self._origins(token) for c in _conjuncts(m)]  # "imports from Spain and Denmark"
         for conj in others:
             other = self._actor_at(conj, owners=owners)
             if other is not None and all(other.actor_id != a.actor_id for a in args):
@@ -395,13 +394,9 @@ class _Context:
                 if subject is not None and subject.i in self.at:
                     return self._actor_at(subject, depth + 1)
         action = token.lemma_.lower() in self.trigger_nouns
-        if action and token.pos_ == "NOUN" and token.lemma_.lower() in IMPORTS:
-            # "tariffs on wine imports from Spain": imports stand for where they come from
-            for child in token.children:
-                if child.dep_ == "prep" and child.lower_ == "from":
-                    for pobj in child.children:
-                        if pobj.dep_ == "pobj" and pobj.i in self.at:
-                            return self.arg(self.at[pobj.i])
+        origin = next(iter(self._origins(token)), None) if action else None
+        if origin is not None:  # "tariffs on wine imports from Spain": imports stand for where they come from
+            return self.arg(self.at[origin.i])
         if action and owners and token.pos_ == "NOUN":
             # an action noun is not its actor ("UN sanctions" are not the UN), but what is
             # condemned or rejected is its doer's ("Trump's ultimatum")
@@ -471,6 +466,13 @@ class _Context:
                 return True
             node, below = node.head, node
         return False
+
+    def _origins(self, noun: Token) -> list[Token]:
+        """The named actors an imports noun comes from ("imports from Spain"); none for other words."""
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in IMPORTS:
+            return []
+        return [pobj for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "from"
+                for pobj in prep.children if pobj.dep_ == "pobj" and pobj.i in self.at]
 
     def _leader(self, noun: Token) -> _Arg | None:
         """The leader a group noun stands for: "US-led efforts", "forces led by the United States"."""
@@ -725,7 +727,7 @@ class _Context:
             attributed, reported = source.name, True  # the statement is the speaker's own claim
         else:
             attributed, reported = self.attribution(trigger, source)
-        hedged = _hedged(trigger, conditions=pattern["relation"] != "THREATEN")
+        hedged = _hedged(trigger, conditions=pattern["relation"] not in CONDITIONAL)
         quantity = self.quantity_for(trigger, roles)
         modality = "hedged" if hedged else "reported" if reported else "asserted"
         basis = list(basis)

@@ -129,10 +129,7 @@ def build_pipeline(settings: Settings) -> Language:
     last = "ner" if "ner" in nlp.pipe_names else nlp.pipe_names[-1]
     nlp.add_pipe("geoextract_stash_entities", after=last)
     if not settings.trf:
-        nlp.add_pipe("ner", name=NER_NAME, config={"model": {
-            "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
-            "hidden_width": settings.hidden_width, "maxout_pieces": 2, "use_upper": True, "nO": None,
-            "tok2vec": _base_ner_tok2vec(nlp)}})
+        nlp.add_pipe("ner", name=NER_NAME, config={"model": _ner_model(_base_ner_tok2vec(nlp), settings.hidden_width, True)})
         nlp.add_pipe("geoextract_ner_labels")
         return nlp
     from .transformer import _need_trf
@@ -185,9 +182,13 @@ def add_ner(nlp: Language, settings: Settings) -> Any:
                    "upstream": ENCODER_NAME}
     if NER_NAME in nlp.pipe_names:
         nlp.remove_pipe(NER_NAME)
-    return nlp.add_pipe("ner", name=NER_NAME, after=ENCODER_NAME, config={"model": {
-        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
-        "hidden_width": settings.hidden_width, "maxout_pieces": 2, "use_upper": False, "nO": None, "tok2vec": tok2vec}})
+    return nlp.add_pipe("ner", name=NER_NAME, after=ENCODER_NAME, config={"model": _ner_model(tok2vec, settings.hidden_width, False)})
+
+
+def _ner_model(tok2vec: dict[str, Any], hidden_width: int, use_upper: bool) -> dict[str, Any]:
+    """spaCy's transition-based NER on `tok2vec` (both architectures' CoNLL NER)."""
+    return {"@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
+            "hidden_width": hidden_width, "maxout_pieces": 2, "use_upper": use_upper, "nO": None, "tok2vec": tok2vec}
 
 
 def train(output: str | Path, train_path: str | Path = DEFAULT_TRAIN, dev_path: str | Path = DEFAULT_DEV,
@@ -258,7 +259,7 @@ def fit(nlp: Language, train_examples: list[Example], dev_examples: list[Example
 
     ner = nlp.get_pipe(NER_NAME)
     encoder = nlp.get_pipe(ENCODER_NAME) if settings.trf else None
-    batch_words = settings.batch_words or 1000
+    batch_words = settings.batch_words  # set by Settings for the architecture
     steps = len(list(_batches(train_examples, batch_words)))
     if settings.trf and settings.fine_tune:
         rate = warmup_linear(settings.learn_rate or 5e-5, max(1, steps // 10), steps * settings.epochs)
@@ -356,11 +357,10 @@ def encode(encoder: Any, docs: list[Doc], batch_words: int) -> None:
 
 def _predict(nlp: Language, examples: list[Example], settings: Settings) -> list[Doc]:
     ner = nlp.get_pipe(NER_NAME)
-    if not settings.trf:
+    if not settings.trf or settings.fine_tune:  # the NER (and a fine-tuned encoder) reads fresh docs
         docs = [nlp.make_doc(eg.predicted.text) for eg in examples]
-    elif settings.fine_tune:
-        docs = [nlp.make_doc(eg.predicted.text) for eg in examples]
-        docs = list(nlp.get_pipe(ENCODER_NAME).pipe(docs, batch_size=8))
+        if settings.trf:
+            docs = list(nlp.get_pipe(ENCODER_NAME).pipe(docs, batch_size=8))
     else:
         docs = [eg.predicted for eg in examples]
         for doc in docs:
