@@ -367,15 +367,40 @@ class _StreamingGEXFWriter(GEXFWriter):
                 self.add_edges(_Part(graph, edges=chunk), scratch)
             yield from scratch[0]
 
+    # What add_nodes/add_edges take out of a node's or edge's data before add_attributes
+    # declares the rest, as networkx 3 does (a GEXF 1.2 writer: spells, not slices).
+    _NODE_FIELDS = frozenset({"id", "label", "pid", "start", "end", "parents", "spells", "viz"})
+    _EDGE_FIELDS = frozenset({"id", "label", "weight", "type", "start", "end", "spells", "viz"})
+
+    def _declare(self, graph: nx.MultiDiGraph) -> None:
+        """Declare every attribute with the id, type and order networkx's builders would give
+        it, from the data alone: no element is built twice. Values are scalars here (geoextract
+        writes no dynamic, list-valued attributes); anything else takes networkx's own pass."""
+        nodes = [(d, self._NODE_FIELDS) for _, d in graph.nodes(data=True)]
+        edges = [({**d, "key": k}, self._EDGE_FIELDS) for _, _, k, d in graph.edges(keys=True, data=True)]
+        for kind, items in (("node", nodes), ("edge", edges)):
+            for data, fields in items:
+                for k, v in data.items():
+                    if k in fields:
+                        continue
+                    if type(v) not in self.xml_type or isinstance(v, list):
+                        self._declare_by_building(graph)
+                        return
+                    self.get_attr_id("networkx_key" if k == "key" else str(k), self.xml_type[type(v)], kind, {}, "static")
+
+    def _declare_by_building(self, graph: nx.MultiDiGraph) -> None:
+        all_edge_ids = set(self.all_edge_ids)
+        for kind in ("nodes", "edges"):
+            for _ in self._elements(graph, kind):
+                pass
+        self.edge_id, self.all_edge_ids = itertools.count(), all_edge_ids  # the real pass numbers edges again
+
     def stream(self, graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
         self.graph_element = Element("graph", defaultedgetype="directed" if graph.is_directed() else "undirected",
                                      mode="static", name="")
         edge_ids = {str(d["id"]) for _, _, d in graph.edges(data=True) if d.get("id") is not None}
         self.all_edge_ids = set(edge_ids)
-        for kind in ("nodes", "edges"):  # first pass: attribute declarations, time format
-            for _ in self._elements(graph, kind):
-                pass
-        self.edge_id, self.all_edge_ids = itertools.count(), set(edge_ids)  # the second pass numbers edges again
+        self._declare(graph)  # first pass: attribute declarations
         self.graph_element.set("mode", "dynamic")  # also when nothing is dated, so Gephi always offers the timeline
         self.graph_element.set("timeformat", "date")
         meta = self.xml.find("meta")

@@ -16,15 +16,11 @@ ENDINGS = (".", "!", "?", '"', "”", "’", ":", ";", ")")
 
 @Language.component("geoextract_line_breaks", assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
-    lines = [line.rstrip() for line in doc.text.split("\n") if line.strip()]
-    if len(lines) < 2:
-        return doc
-    ended = sum(1 for line in lines if line.endswith(ENDINGS))
-    if len(lines) >= 5 and ended / len(lines) < 0.5:
-        return doc  # hard-wrapped: a line break is not a sentence break
     # Newlines are in whitespace tokens only (a token's own trailing whitespace is one space at
-    # most), so only the runs of whitespace tokens are visited, not every token.
-    spaces = doc.to_array(IS_SPACE).nonzero()[0].tolist()
+    # most), so only the runs of whitespace tokens are visited, not every token, and the lines
+    # are read from them without joining the document's text.
+    spaces = doc.to_array(IS_SPACE).nonzero()[0].tolist() if len(doc) else []
+    runs: list[tuple[int, int, int]] = []  # (first, last, line breaks) of each run holding a break
     n, k = len(doc), 0
     while k < len(spaces):
         first = last = spaces[k]
@@ -32,11 +28,22 @@ def line_breaks(doc: Doc) -> Doc:
             k += 1
             last = spaces[k]
         k += 1
+        breaks = sum(doc[i].text.count("\n") for i in range(first, last + 1))
+        if breaks:
+            runs.append((first, last, breaks))
+    # a line is the words between two runs; it ends a sentence when its last word does
+    endings, start = [], 0
+    for first, last, _ in runs + [(n, n, 0)]:
+        if first > start:
+            endings.append(doc[first - 1].text.endswith(ENDINGS))
+        start = last + 1
+    if len(endings) < 2:
+        return doc
+    if len(endings) >= 5 and sum(endings) / len(endings) < 0.5:
+        return doc  # hard-wrapped: a line break is not a sentence break
+    for first, last, breaks in runs:
         if first == 0 or last + 1 >= n:
             continue  # no word before the break, or none after it
-        breaks = sum(doc[i].text.count("\n") for i in range(first, last + 1))
-        if not breaks:
-            continue
         previous, token = doc[first - 1], doc[last + 1]
         # One line break between two capitalised words may split a name ("Foreign\nMinistry").
         name_split = breaks == 1 and previous.text[:1].isupper() and token.text[:1].isupper() and not previous.is_punct
