@@ -511,3 +511,20 @@ def test_extract_with_a_users_gazetteer(tmp_path):
     assert actors.loc["acme", ["country", "sector"]].tolist() == ["RUS", "BUS"]
     assert actors.loc["russia", "name"] == "Russian Federation" and "Moscow" in actors.loc["russia", "aliases"]
     assert not any(i.startswith("x-acme") for i in actors.index)
+
+
+def test_a_title_word_alone_is_a_surname_unless_an_article_makes_it_a_title(nlp):
+    # "Ray shot King . The King spoke ." with both tagged as people
+    doc = parsed(nlp, """
+        Ray 1 nsubj PROPN
+        shot 1 ROOT VERB shoot
+        King 1 dobj PROPN
+        . 1 punct PUNCT
+        The 5 det DET
+        King 6 nsubj PROPN
+        spoke 6 ROOT VERB speak
+        . 6 punct PUNCT
+    """, ents=[(0, 1, "PERSON"), (2, 3, "PERSON"), (5, 6, "PERSON")])
+    doc = run(nlp, doc)
+    assert [span.text for span in doc.spans["actors"]] == ["Ray", "King"]
+    assert doc.spans["actors"][1].start == 2

@@ -287,3 +287,35 @@ def test_a_name_cut_at_its_hyphens_is_one_name(nlp):
               ents=["O", "B-ORG", "O", "O", "O", "O", "B-GPE", "O", "O", "B-GPE", "O", "O", "O"])
     doc = run(nlp, doc)
     assert ents(doc) == [("Tehrik-e-Taliban Pakistan", "ORG"), ("U.S.", "GPE")]
+
+
+def test_who_is_convicted_or_pleads_and_who_is_a_professor_are_people(nlp):
+    # "Hale was convicted . Nolan pleaded guilty . Marsh is a professor ." with no name tagged
+    doc = parsed(nlp, """
+        Hale 2 nsubjpass PROPN
+        was 2 auxpass AUX be
+        convicted 2 ROOT VERB convict VBN
+        . 2 punct PUNCT
+        Nolan 5 nsubj PROPN
+        pleaded 5 ROOT VERB plead VBD
+        guilty 5 acomp ADJ
+        . 5 punct PUNCT
+        Marsh 9 nsubj PROPN
+        is 9 ROOT AUX be
+        a 11 det DET
+        professor 9 attr NOUN
+        . 9 punct PUNCT
+    """)
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Hale", "PERSON"), ("Nolan", "PERSON"), ("Marsh", "PERSON")]
+
+
+def test_a_company_subject_of_a_conviction_keeps_its_label(nlp):
+    doc = parsed(nlp, """
+        Acme 2 nsubjpass PROPN
+        was 2 auxpass AUX be
+        convicted 2 ROOT VERB convict VBN
+        . 2 punct PUNCT
+    """, ents=[(0, 1, "ORG")])
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Acme", "ORG")]

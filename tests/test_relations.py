@@ -602,6 +602,66 @@ def test_coordinated_modifiers_are_both_partners(nlp):
 
 PATTERN_CASES = {
     # pattern id: (parse, entities, expected triple)
+    "assault.killed-in.clash-with": ("""
+        A        2 det       DET
+        Russian  2 amod      ADJ
+        soldier  4 nsubjpass NOUN
+        was      4 auxpass   AUX   be
+        killed   4 ROOT      VERB  kill VBN
+        in       4 prep      ADP
+        a        7 det       DET
+        clash    5 pobj      NOUN
+        with     7 prep      ADP
+        Chinese 10 amod      ADJ
+        troops   8 pobj      NOUN  troop NNS
+    """, [(1, 2, "NORP"), (9, 10, "NORP")], ("China", "ASSAULT", "Russia")),
+    "assault.carried-out.by": ("""
+        The     1 det       DET
+        attack  5 nsubjpass NOUN
+        on      1 prep      ADP
+        Russia  2 pobj      PROPN
+        was     5 auxpass   AUX   be
+        carried 5 ROOT      VERB  carry VBN
+        out     5 prt       ADP
+        by      5 agent     ADP
+        China   7 pobj      PROPN
+    """, [(3, 4, "GPE"), (8, 9, "GPE")], ("China", "ASSAULT", "Russia")),
+    "assault.hit-by.weapons-from": ("""
+        Russia   2 nsubjpass PROPN
+        was      2 auxpass   AUX   be
+        hit      2 ROOT      VERB  hit VBN
+        by       2 agent     ADP
+        missiles 3 pobj      NOUN  missile NNS
+        fired    4 acl       VERB  fire VBN
+        from     5 prep      ADP
+        China    6 pobj      PROPN
+    """, [(0, 1, "GPE"), (7, 8, "GPE")], ("China", "ASSAULT", "Russia")),
+    "assault.hit-by.weapons-fired-by": ("""
+        Russia   2 nsubjpass PROPN
+        was      2 auxpass   AUX   be
+        hit      2 ROOT      VERB  hit VBN
+        by       2 agent     ADP
+        drones   3 pobj      NOUN  drone NNS
+        fired    4 acl       VERB  fire VBN
+        by       5 agent     ADP
+        China    6 pobj      PROPN
+    """, [(0, 1, "GPE"), (7, 8, "GPE")], ("China", "ASSAULT", "Russia")),
+    "assault.weapons-fired-by.hit": ("""
+        Missiles 4 nsubj NOUN  missile NNS
+        launched 0 acl   VERB  launch VBN
+        by       1 agent ADP
+        China    2 pobj  PROPN
+        struck   4 ROOT  VERB  strike VBD
+        Russia   4 dobj  PROPN
+    """, [(3, 4, "GPE"), (5, 6, "GPE")], ("China", "ASSAULT", "Russia")),
+    "assault.weapons-from.hit": ("""
+        Missiles 4 nsubj NOUN  missile NNS
+        fired    0 acl   VERB  fire VBN
+        from     1 prep  ADP
+        China    2 pobj  PROPN
+        hit      4 ROOT  VERB  hit VBD
+        Russia   4 dobj  PROPN
+    """, [(3, 4, "GPE"), (5, 6, "GPE")], ("China", "ASSAULT", "Russia")),
     "mobilize.buildup.split": ("""
         The    3 det      DET
         build  3 compound NOUN
@@ -1514,3 +1574,54 @@ def test_a_role_in_an_organisation_named_earlier_in_the_sentence_points_at_its_n
     assert (rel["source"], rel["target"]) == ("Ivan Petrov", "Pacific Fleet")
     assert doc.text[rel["target_start"]:rel["target_end"]] == "Pacific Fleet"  # not "the fleet"
     assert "description 'the fleet' read as Pacific Fleet" in rel["confidence_basis"]
+
+
+def test_a_relative_clause_is_about_its_own_noun_not_the_names_after_it(nlp):
+    # "Clients included Putin , who attacked China , and Xinhua ." : Xinhua attacked no one
+    doc = run(nlp, parsed(nlp, """
+        Clients  1 nsubj PROPN client NNS
+        included 1 ROOT  VERB  include
+        Putin    1 dobj  PROPN
+        ,        2 punct PUNCT
+        who      5 nsubj PRON
+        attacked 2 relcl VERB  attack VBD
+        China    5 dobj  PROPN
+        ,        2 punct PUNCT
+        and      2 cc    CCONJ
+        Xinhua   2 conj  PROPN
+        .        1 punct PUNCT
+    """, ents=[(2, 3, "PERSON"), (6, 7, "GPE"), (9, 10, "ORG")]))
+    found = {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
+    assert ("Vladimir Putin", "ASSAULT", "China") in found
+    assert not any(source == "Xinhua" for source, _, _ in found)
+
+
+def test_names_coordinated_before_a_relative_clause_share_it(nlp):
+    # "Russia and China , which attacked America , ..."
+    doc = run(nlp, parsed(nlp, """
+        Russia   0 ROOT  PROPN
+        and      0 cc    CCONJ
+        China    0 conj  PROPN
+        ,        2 punct PUNCT
+        which    5 nsubj PRON
+        attacked 0 relcl VERB  attack VBD
+        America  5 dobj  PROPN
+    """, ents=[(0, 1, "GPE"), (2, 3, "GPE"), (6, 7, "GPE")]))
+    found = {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
+    assert {("Russia", "ASSAULT", "United States"), ("China", "ASSAULT", "United States")} <= found
+
+
+def test_a_participle_with_an_object_is_active_and_its_noun_s_modifier_acts(nlp):
+    # "A Russian strike killed three Chinese soldiers", parsed as a noun phrase with the verb
+    # as a passive participle
+    doc = run(nlp, parsed(nlp, """
+        A        2 det      DET
+        Russian  2 amod     ADJ
+        strike   2 ROOT     NOUN
+        killed   2 acl      VERB  kill VBN
+        three    6 nummod   NUM
+        Chinese  6 amod     ADJ
+        soldiers 3 dobj     NOUN  soldier NNS
+    """, ents=[(1, 2, "NORP"), (5, 6, "NORP")]))
+    found = {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
+    assert ("Russia", "ASSAULT", "China") in found

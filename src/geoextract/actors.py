@@ -327,6 +327,8 @@ class ActorResolver:
         """Drop titles, articles and a possessive from the edges of an NER span."""
         start, end = ent.start, ent.end
         doc = ent.doc
+        if ent.label_ == "PERSON" and _title_as_surname(ent):
+            return Span(doc, start, end, label=ent.label_)  # "Ray shot King": a surname, not a title
         while start < end and (doc[start].lower_ in TITLES or doc[start].is_punct):
             if ent.label_ != "PERSON" and doc[start].lower_ != "the" and self._names_an_institution(doc, start, end):
                 break  # "Foreign Ministry", "Supreme Court", "Defense Department" keep their first word
@@ -494,3 +496,16 @@ def _with_article(entry: dict[str, Any]) -> str:
 def _unknown_info(span: Span) -> dict[str, Any]:
     return {"name": _display_name(span), "type": UNKNOWN_TYPES[span.label_], "label": span.label_, "country": "",
             "sector": "", "wikidata": "", "roles": []}
+
+
+def _title_as_surname(ent: Span) -> bool:
+    """A person entity that is one capitalised title word with no article or possessive
+    before it and no name after it is a surname ("the slaying of King", "Bishop said"), not
+    a title ("the King", "the country's President")."""
+    if len(ent) != 1 or not ent[0].text[:1].isupper() or ent[0].pos_ != "PROPN" or ent[0].lower_ not in TITLES:
+        return False
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    if before is not None and (before.pos_ in ("DET", "PRON") or before.tag_ == "POS" or before.dep_ == "poss"):
+        return False
+    return not any(child.dep_ in ("det", "poss") for child in ent[0].children)

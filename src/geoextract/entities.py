@@ -87,6 +87,11 @@ KILLING = KILL_VERBS | KILL_NOUNS | KILLER_NOUNS
 # Who says is a person when the NER missed the name ("Bowier said", ", said Tidwell"); an
 # organisation it missed would be read as one too, so a tagged name keeps its label.
 SAY_VERBS = {"say", "tell", "add", "insist", "explain", "recall", "testify", "write", "think", "believe"}
+# Who is convicted, sentenced or arrested, or pleads guilty, is a person when the NER missed
+# the name ("Hale was sentenced to life"); a company can be convicted too, so a tagged name
+# keeps its label. The passive subject of the first, the subject of the second.
+DEFENDANT_PASSIVE = {"convict", "sentence", "indict", "acquit", "jail", "imprison", "extradite", "parole", "arrest"}
+DEFENDANT_ACTIVE = {"plead", "confess"}
 # Head nouns of organisations: a name ending in one is no place or person ("District of
 # Columbia Council", "John F. Kennedy School of Government"). Not "union" (the Soviet Union)
 # or "bank" (the West Bank).
@@ -199,6 +204,10 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
             names.killing(token)
         if word in APPOSITION_ROLES | SHARED_ROLES and token.dep_ in ("appos", "conj"):
             names.apposition(token)
+        elif word in APPOSITION_ROLES | SHARED_ROLES and token.dep_ == "attr" and token.head.lemma_ == "be":
+            names.predicate(token)
+        if word in DEFENDANT_PASSIVE | DEFENDANT_ACTIVE:
+            names.defendant(token)
     return sorted(names.ents, key=lambda span: span.start)
 
 
@@ -209,7 +218,7 @@ def _ids() -> dict[str, np.ndarray]:
         return np.array(sorted(get_string_id(word) for word in words), dtype="uint64")
 
     return {"words": array(TITLES | COMPANY_ROLES | NAMED_ORG_HEADS | {"who", "whom"}), ",": array({","}),
-            "lemmas": array(APPOSITION_ROLES | SHARED_ROLES | KILLING | SAY_VERBS),
+            "lemmas": array(APPOSITION_ROLES | SHARED_ROLES | KILLING | SAY_VERBS | DEFENDANT_PASSIVE | DEFENDANT_ACTIVE),
             "small": array(_SMALL_WORDS)}
 
 
@@ -387,6 +396,27 @@ class _Names:
             span = _name_around(head)
             if span is not None:
                 self.person(*span, relabel=() if role.lemma_.lower() in SHARED_ROLES else NAME_LABELS)
+
+    def predicate(self, role: Token) -> None:
+        """"Mills is a former Harvard professor", "Wilson is the widow of ...": the subject of a
+        copula whose complement is a role only a person holds."""
+        for child in role.head.children:
+            if child.dep_ == "nsubj" and child.i < role.i:
+                span = _name_around(child)
+                if span is not None:
+                    self.person(*span, relabel=() if role.lemma_.lower() in SHARED_ROLES else NAME_LABELS)
+
+    def defendant(self, verb: Token) -> None:
+        """"Hale was convicted of ...", "Nolan pleaded guilty": who stands trial. Only a name no
+        entity holds is added (a company is convicted too)."""
+        if verb.pos_ != "VERB":
+            return
+        wanted = "nsubjpass" if verb.lemma_.lower() in DEFENDANT_PASSIVE else "nsubj"
+        for child in verb.children:
+            if child.dep_ == wanted:
+                span = _name_around(child)
+                if span is not None:
+                    self.person(*span, relabel=())
 
     def killing(self, word: Token) -> None:
         """Who kills and who is killed: "Ruby shot Oswald", "the slaying of King", "Kennedy's

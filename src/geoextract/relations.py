@@ -343,7 +343,8 @@ class _Context:
         ("Oswald, who had been shot by Ruby"), also from a clause coordinated with that one
         ("the gunman who killed X and who later killed Y"). With `owners` (modifier relations), an action noun
         stands for the actor whose action it is ("condemned the Russian exercises")."""
-        if token.lower_ in RELATIVE:
+        relative = token if token.lower_ in RELATIVE else None
+        if relative is not None:
             clause = token.head
             while clause.dep_ == "conj" and clause.head.i != clause.i:
                 clause = clause.head  # "the gunman who killed X and who later killed Y"
@@ -354,6 +355,8 @@ class _Context:
             return []
         args = [first]
         others = _conjuncts(token)
+        if relative is not None:
+            others = _before_clause(others, relative.i)
         if token.i not in self.at and token.pos_ == "NOUN":
             # the actor came from a modifier: its coordinated modifiers are actors too
             others += [c for m in token.children if m.i in self.at for c in _conjuncts(m)]
@@ -557,6 +560,7 @@ class _Context:
                     return self.actors_for(child) or self._modifier_actors(child)
             if token.dep_ == "relcl":  # "Russia, which shares a border with ..."
                 args = self.actors_for(token.head)
+                args = args[:1] + [a for a in args[1:] if a.words.start < token.left_edge.i]
                 head = token.head
                 if head.dep_ == "dobj" and head.lemma_.lower() in INSTRUMENTS | BORDERS and (
                         not args or head.lemma_.lower() in BORDERS):
@@ -564,8 +568,11 @@ class _Context:
                     # resulted in resisting ...": things do not act; who has them does
                     return self.subject_actors(head.head)
                 return args
-            if token.dep_ == "acl" and token.tag_ != "VBN":  # "South Africa's case accusing Israel"
-                args = self.actors_for(token.head)
+            if token.dep_ == "acl" and (token.tag_ != "VBN" or any(c.dep_ == "dobj" for c in token.children)):
+                # "South Africa's case accusing Israel"; a participle with an object is active
+                # even when tagged passive, a misread clause: "A Turkish air strike killed at
+                # least five militants" (the strike's modifier is its agent, as for a subject)
+                args = self.actors_for(token.head) or self._modifier_actors(token.head)
                 if args:
                     return args
             if (token.dep_ == "xcomp" and token.head.lemma_.lower() not in INSTRUMENTAL
@@ -932,6 +939,13 @@ def _clause_subjects(pronoun: Token) -> set[int]:
             break
         verb = verb.head
     return out
+
+
+def _before_clause(conjuncts: list[Token], clause_start: int) -> list[Token]:
+    """The conjuncts a relative clause can be about: "China and Russia, which ..." stands for
+    both, but in "Ruby, who killed X, and the Bakkers" the names after the clause are not what
+    "who" stands for."""
+    return [conj for conj in conjuncts if conj.i < clause_start]
 
 
 def _conjuncts(token: Token) -> list[Token]:
