@@ -602,6 +602,22 @@ def test_coordinated_modifiers_are_both_partners(nlp):
 
 PATTERN_CASES = {
     # pattern id: (parse, entities, expected triple)
+    "affiliation.serve-on": ("""
+        Putin  1 nsubj PROPN
+        served 1 ROOT  VERB  serve VBD
+        on     1 prep  ADP
+        the    4 det   DET
+        UN     2 pobj  PROPN
+    """, [(0, 1, "PERSON"), (4, 5, "ORG")], ("Vladimir Putin", "AFFILIATION", "United Nations")),
+    "affiliation.name-role-of": ("""
+        Xinhua   1 nsubj    PROPN
+        named    1 ROOT     VERB  name VBD
+        Putin    3 compound PROPN
+        director 1 dobj     NOUN
+        of       3 prep     ADP
+        the      6 det      DET
+        UN       4 pobj     PROPN
+    """, [(0, 1, "ORG"), (2, 3, "PERSON"), (6, 7, "ORG")], ("Vladimir Putin", "AFFILIATION", "United Nations")),
     "assault.killed-in.clash-with": ("""
         A        2 det       DET
         Russian  2 amod      ADJ
@@ -1625,3 +1641,21 @@ def test_a_participle_with_an_object_is_active_and_its_noun_s_modifier_acts(nlp)
     """, ents=[(1, 2, "NORP"), (5, 6, "NORP")]))
     found = {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
     assert ("Russia", "ASSAULT", "China") in found
+
+
+def test_an_organisation_s_other_name_in_brackets_is_affiliated_too(nlp):
+    # "Putin , director of the UN ( Xinhua ) ," : one organisation named twice
+    doc = run(nlp, parsed(nlp, """
+        Putin    0 ROOT  PROPN
+        ,        0 punct PUNCT
+        director 0 appos NOUN
+        of       2 prep  ADP
+        the      5 det   DET
+        UN       3 pobj  PROPN
+        (        5 punct PUNCT
+        Xinhua   5 appos PROPN
+        )        5 punct PUNCT
+    """, ents=[(0, 1, "PERSON"), (5, 6, "ORG"), (7, 8, "ORG")]))
+    found = {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
+    assert {("Vladimir Putin", "AFFILIATION", "United Nations"),
+            ("Vladimir Putin", "AFFILIATION", "Xinhua News Agency")} <= found

@@ -92,6 +92,7 @@ PEOPLE = {"people", "civilian", "family", "resident", "refugee", "child", "popul
 # Relations about something an actor does are about the actor: "condemned the Russian
 # exercises", "rejected Trump's ultimatum", "support for Israel's offensive". Backing "UN
 # sanctions" is joining them, not backing the UN: for SUPPORT only a possessive owner counts.
+ORGANISATIONS = ("org", "company", "igo", "media")  # the actor types a role in an organisation is held in
 OWNERS = {"ACCUSE": ("poss", "amod", "compound"), "REJECT": ("poss", "amod", "compound"),
           "PROTEST": ("poss", "amod", "compound"), "THREATEN": ("poss", "amod", "compound"), "SUPPORT": ("poss",),
           "COOPERATE": ("poss", "amod", "compound"),  # "modernizing North Korean railways"
@@ -446,16 +447,31 @@ class _Context:
 
     def parent_organisations(self, args: list[_Arg]) -> list[_Arg]:
         """The organisation that owns an organisation named as a target: who works for "Harvard
-        University's Kennedy School" works for Harvard University too."""
+        University's Kennedy School" works for Harvard University too. And the organisation's
+        other name in brackets beside it: "the PRD (Party of the Democratic Revolution)",
+        "the Welfare Party (RP)" name one party twice."""
         out = []
         for arg in args:
             if arg.how or arg.type == "person":
                 continue
-            for child in arg.span.root.children:
-                owner = self.at.get(child.i) if child.dep_ == "poss" else None
-                found = self.arg(owner) if owner is not None else None
-                if found is not None and found.type in ("org", "company", "igo", "media") and found.actor_id != arg.actor_id:
-                    out.append(found)
+            found = [self.arg(self.at[child.i]) for child in arg.span.root.children
+                     if child.dep_ == "poss" and child.i in self.at]
+            found += [self.arg(other) for other in self._bracketed_with(arg.span)]
+            out += [f for f in found if f is not None and f.type in ORGANISATIONS and f.actor_id != arg.actor_id
+                    and all(f.actor_id != o.actor_id for o in out)]
+        return out
+
+    def _bracketed_with(self, span: Span) -> list[Span]:
+        """The mention in brackets right after `span`, or the one right before the brackets
+        `span` is in."""
+        doc, out = span.doc, []
+        if span.end + 2 < len(doc) and doc[span.end].text == "(" and span.end + 1 in self.at:
+            inner = self.at[span.end + 1]
+            if inner.end < len(doc) and doc[inner.end].text == ")":
+                out.append(inner)
+        if span.start >= 2 and doc[span.start - 1].text == "(" and span.end < len(doc) and doc[span.end].text == ")" \
+                and span.start - 2 in self.at:
+            out.append(self.at[span.start - 2])
         return out
 
     def inside_other_actor(self, token: Token, top: Token) -> bool:
