@@ -602,6 +602,16 @@ def test_coordinated_modifiers_are_both_partners(nlp):
 
 PATTERN_CASES = {
     # pattern id: (parse, entities, expected triple)
+    "assault.attack.passive-place-by": ("""
+        Putin     2 nsubjpass PROPN
+        was       2 auxpass   AUX   be
+        shot      2 ROOT      VERB  shoot VBN
+        in        2 prep      ADP
+        the       5 det       DET
+        courtyard 3 pobj      NOUN
+        by        5 prep      ADP
+        Xinhua    6 pobj      PROPN
+    """, [(0, 1, "PERSON"), (7, 8, "ORG")], ("Xinhua News Agency", "ASSAULT", "Vladimir Putin")),
     "affiliation.serve-on": ("""
         Putin  1 nsubj PROPN
         served 1 ROOT  VERB  serve VBD
@@ -1659,3 +1669,27 @@ def test_an_organisation_s_other_name_in_brackets_is_affiliated_too(nlp):
     found = {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
     assert {("Vladimir Putin", "AFFILIATION", "United Nations"),
             ("Vladimir Putin", "AFFILIATION", "Xinhua News Agency")} <= found
+
+
+def test_a_subject_pronoun_of_a_time_clause_is_the_main_clause_s_object_when_its_subject_is_no_actor(nlp):
+    # "Adams spoke . The car took Putin home after he was attacked by China ."
+    doc = run(nlp, parsed(nlp, """
+        Adams    1 nsubj     PROPN
+        spoke    1 ROOT      VERB  speak VBD
+        .        1 punct     PUNCT
+        The      4 det       DET
+        car      5 nsubj     NOUN
+        took     5 ROOT      VERB  take VBD
+        Putin    5 dobj      PROPN
+        home     5 advmod    ADV
+        after   11 mark      SCONJ
+        he      11 nsubjpass PRON
+        was     11 auxpass   AUX   be
+        attacked 5 advcl     VERB  attack VBN
+        by      11 agent     ADP
+        China   12 pobj      PROPN
+        .        5 punct     PUNCT
+    """, ents=[(0, 1, "PERSON"), (6, 7, "PERSON"), (13, 14, "GPE")]))
+    found = {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
+    assert ("China", "ASSAULT", "Vladimir Putin") in found
+    assert ("China", "ASSAULT", "Adams") not in found

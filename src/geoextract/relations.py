@@ -524,6 +524,18 @@ class _Context:
                 found = self._actor_at(speaker, depth=3)
                 if found is not None and found.type in allowed and found.actor_id != besides:
                     return _Arg(found.span, found.name, found.type, at=at, how=how)
+        if how == "pronoun" and token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "advcl":
+            # "the ambulance took Oswald to hospital after he was shot": when the main clause's
+            # subject is no actor, the subject of its clause of time or cause is its object
+            verb = token.head.head
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None and subject.lower_ in RELATIVE and verb.dep_ == "relcl":
+                subject = verb.head  # "the ambulance that took ..."
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < token.i), None)
+            if subject is not None and obj is not None and self._actor_at(subject, depth=3) is None:
+                found = self._actor_at(obj, depth=3)
+                if found is not None and found.type in allowed and found.actor_id != besides:
+                    return _Arg(found.span, found.name, found.type, at=at, how=how)
         bound = _clause_subjects(token) if how == "pronoun" else set()
         fallback = None
         for span in reversed(self.mentions):
