@@ -602,6 +602,22 @@ def test_coordinated_modifiers_are_both_partners(nlp):
 
 PATTERN_CASES = {
     # pattern id: (parse, entities, expected triple)
+    "affiliation.represent.role-acl": ("""
+        Putin        0 ROOT  PROPN
+        ,            0 punct PUNCT
+        the          3 det   DET
+        lawyer       0 appos NOUN
+        representing 3 acl   VERB  represent VBG
+        the          6 det   DET
+        UN           4 dobj  PROPN
+    """, [(0, 1, "PERSON"), (6, 7, "ORG")], ("Vladimir Putin", "AFFILIATION", "United Nations")),
+    "affiliation.represent.acl": ("""
+        Putin        0 ROOT  PROPN
+        ,            0 punct PUNCT
+        representing 0 acl   VERB  represent VBG
+        the          4 det   DET
+        UN           2 dobj  PROPN
+    """, [(0, 1, "PERSON"), (4, 5, "ORG")], ("Vladimir Putin", "AFFILIATION", "United Nations")),
     "assault.attack.passive-place-by": ("""
         Putin     2 nsubjpass PROPN
         was       2 auxpass   AUX   be
