@@ -602,6 +602,17 @@ def test_coordinated_modifiers_are_both_partners(nlp):
 
 PATTERN_CASES = {
     # pattern id: (parse, entities, expected triple)
+    "assault.death.noun-of": ("""
+        Putin    2 nsubjpass PROPN
+        was      2 auxpass   AUX   be
+        convicted 2 ROOT     VERB  convict VBN
+        of       2 prep      ADP
+        the      6 det       DET
+        shooting 6 compound  NOUN
+        death    3 pobj      NOUN
+        of       6 prep      ADP
+        Xinhua   7 pobj      PROPN
+    """, [(0, 1, "PERSON"), (8, 9, "ORG")], ("Vladimir Putin", "ASSAULT", "Xinhua News Agency")),
     "affiliation.represent.role-acl": ("""
         Putin        0 ROOT  PROPN
         ,            0 punct PUNCT
@@ -1709,3 +1720,33 @@ def test_a_subject_pronoun_of_a_time_clause_is_the_main_clause_s_object_when_its
     found = {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
     assert ("China", "ASSAULT", "Vladimir Putin") in found
     assert ("China", "ASSAULT", "Adams") not in found
+
+
+def test_who_investigates_or_condemns_a_killing_did_not_do_it(nlp):
+    # "The UN is investigating the killing of Putin ."
+    doc = run(nlp, parsed(nlp, """
+        The           1 det   DET
+        UN            3 nsubj PROPN
+        is            3 aux   AUX   be
+        investigating 3 ROOT  VERB  investigate VBG
+        the           5 det   DET
+        killing       3 dobj  NOUN
+        of            5 prep  ADP
+        Putin         6 pobj  PROPN
+        .             3 punct PUNCT
+    """, ents=[(1, 2, "ORG"), (7, 8, "PERSON")]))
+    assert not [r for r in doc._.relations if r["relation"] == "ASSAULT"]
+
+
+def test_a_place_before_an_attack_noun_says_where_not_who(nlp):
+    # "the Guadalajara slayings of Putin" (Guadalajara: a place the gazetteer does not know)
+    doc = run(nlp, parsed(nlp, """
+        Xinhua      1 nsubj    PROPN
+        reported    1 ROOT     VERB  report VBD
+        the         4 det      DET
+        Guadalajara 4 compound PROPN
+        slayings    1 dobj     NOUN  slaying NNS
+        of          4 prep     ADP
+        Putin       5 pobj     PROPN
+    """, ents=[(0, 1, "ORG"), (3, 4, "GPE"), (6, 7, "PERSON")]))
+    assert not [r for r in doc._.relations if r["relation"] == "ASSAULT"]

@@ -90,7 +90,8 @@ SAY_VERBS = {"say", "tell", "add", "insist", "explain", "recall", "testify", "wr
 # Who is convicted, sentenced or arrested, or pleads guilty, is a person when the NER missed
 # the name ("Hale was sentenced to life"); a company can be convicted too, so a tagged name
 # keeps its label. The passive subject of the first, the subject of the second.
-DEFENDANT_PASSIVE = {"convict", "sentence", "indict", "acquit", "jail", "imprison", "extradite", "parole", "arrest"}
+DEFENDANT_PASSIVE = {"convict", "sentence", "indict", "acquit", "jail", "imprison", "extradite", "parole", "arrest",
+                     "execute"}
 DEFENDANT_ACTIVE = {"plead", "confess"}
 # Head nouns of organisations: a name ending in one is no place or person ("District of
 # Columbia Council", "John F. Kennedy School of Government"). Not "union" (the Soviet Union)

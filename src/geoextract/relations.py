@@ -97,6 +97,11 @@ OWNERS = {"ACCUSE": ("poss", "amod", "compound"), "REJECT": ("poss", "amod", "co
           "PROTEST": ("poss", "amod", "compound"), "THREATEN": ("poss", "amod", "compound"), "SUPPORT": ("poss",),
           "COOPERATE": ("poss", "amod", "compound"),  # "modernizing North Korean railways"
           "AID": ("poss",)}  # "routing North Korea's internet traffic"
+# Verbs of reacting to, looking into or telling of an event: their subject is not the event's
+# actor ("the FBI is investigating the killing of X", "the UN condemned the attack on Y").
+REACTIONS = {"investigate", "probe", "examine", "condemn", "denounce", "deplore", "decry", "mourn", "protest",
+             "criticise", "criticize", "report", "witness", "recall", "remember", "commemorate", "mark", "discuss",
+             "describe", "document", "film", "photograph", "cover", "solve", "avenge", "survive", "fear", "predict"}
 # Prepositions that tie an event noun to the verb of its actor: "visited Tehran for talks with",
 # "thanked Tokyo during a call with", "withdrew troops under an agreement with".
 INSTRUMENTAL = {"use", "employ", "spend", "take", "need"}
@@ -222,6 +227,10 @@ class RelationExtractor:
             sources = ctx.actors_for(roles["source"])
             if pattern["relation"] == "AFFILIATION" and trigger.head.i == roles["source"].i and trigger.dep_ in ("compound", "nmod"):
                 sources = sources[:1]  # "Treasury Secretary X and Vice Premier Y": a title before a name is its own
+            if roles["source"].head.i == trigger.i and roles["source"].dep_ in ("compound", "nmod", "amod"):
+                # "the Guadalajara slayings", "the Lockerbie bombing": a place before an event
+                # noun says where, not who (a state does act: "Israeli strikes")
+                sources = [source for source in sources if source.type != "location"]
         elif pattern.get("source_from") == "document":
             sources = ctx.salient_pair(trigger)[:1]
         else:
@@ -614,6 +623,8 @@ class _Context:
                     token = token.head
                 continue
             if token.dep_ in ("dobj", "pobj") and (token.pos_ == "NOUN" or _nominal_gerund(token)):
+                if token.dep_ == "dobj" and token.head.lemma_.lower() in REACTIONS:
+                    return []  # "the FBI is investigating the killing of X": who reacts did not do it
                 token = token.head
                 if token.dep_ == "prep" and token.lower_ in EVENT_PREPS and token.head.pos_ in ("VERB", "AUX"):
                     token = token.head  # "visited Tehran for talks with ...": the visitor talks
