@@ -89,10 +89,10 @@ RELATIVE = {"who", "whom", "which", "that"}
 # Afghanistan", "killed civilians in Gaza".
 PEOPLE = {"people", "civilian", "family", "resident", "refugee", "child", "population", "citizen", "villager",
           "community", "migrant", "inhabitant", "household", "farmer", "student", "worker", "palestinian"}
+ORGANISATIONS = ("org", "company", "igo", "media")  # the actor types a role in an organisation is held in
 # Relations about something an actor does are about the actor: "condemned the Russian
 # exercises", "rejected Trump's ultimatum", "support for Israel's offensive". Backing "UN
 # sanctions" is joining them, not backing the UN: for SUPPORT only a possessive owner counts.
-ORGANISATIONS = ("org", "company", "igo", "media")  # the actor types a role in an organisation is held in
 OWNERS = {"ACCUSE": ("poss", "amod", "compound"), "REJECT": ("poss", "amod", "compound"),
           "PROTEST": ("poss", "amod", "compound"), "THREATEN": ("poss", "amod", "compound"), "SUPPORT": ("poss",),
           "COOPERATE": ("poss", "amod", "compound"),  # "modernizing North Korean railways"
@@ -347,14 +347,16 @@ class _Context:
             return None
         return _Arg(span, info["name"], info["type"])
 
-    def actors_for(self, token: Token, owners: tuple[str, ...] = ()) -> list[_Arg]:
+    def actors_for(self, token: Token, owners: tuple[str, ...] = (), clause_start: int | None = None) -> list[_Arg]:
         """Actors a token stands for, with the actors coordinated with it ("China and Russia",
         "Indian and French navies"). A relative pronoun stands for the noun its clause modifies
         ("Oswald, who had been shot by Ruby"), also from a clause coordinated with that one
         ("the gunman who killed X and who later killed Y"). With `owners` (modifier relations), an action noun
-        stands for the actor whose action it is ("condemned the Russian exercises")."""
-        relative = token if token.lower_ in RELATIVE else None
-        if relative is not None:
+        stands for the actor whose action it is ("condemned the Russian exercises"). A relative
+        clause (starting at `clause_start`, or at the pronoun) is about the names coordinated
+        before it, not those after ("Ruby, who killed Oswald, and the Bakkers")."""
+        if token.lower_ in RELATIVE:
+            clause_start = token.i
             clause = token.head
             while clause.dep_ == "conj" and clause.head.i != clause.i:
                 clause = clause.head  # "the gunman who killed X and who later killed Y"
@@ -365,8 +367,8 @@ class _Context:
             return []
         args = [first]
         others = _conjuncts(token)
-        if relative is not None:
-            others = _before_clause(others, relative.i)
+        if clause_start is not None:
+            others = _before_clause(others, clause_start)
         if token.i not in self.at and token.pos_ == "NOUN":
             # the actor came from a modifier: its coordinated modifiers are actors too
             others += [c for m in token.children if m.i in self.at for c in _conjuncts(m)]
@@ -596,8 +598,7 @@ class _Context:
                         break  # the noun the clause modifies, below
                     return self.actors_for(child) or self._modifier_actors(child)
             if token.dep_ == "relcl":  # "Russia, which shares a border with ..."
-                args = self.actors_for(token.head)
-                args = args[:1] + [a for a in args[1:] if a.words.start < token.left_edge.i]
+                args = self.actors_for(token.head, clause_start=token.left_edge.i)
                 head = token.head
                 if head.dep_ == "dobj" and head.lemma_.lower() in INSTRUMENTS | BORDERS and (
                         not args or head.lemma_.lower() in BORDERS):
