@@ -93,6 +93,7 @@ SAY_VERBS = {"say", "tell", "add", "insist", "explain", "recall", "testify", "wr
 DEFENDANT_PASSIVE = {"convict", "sentence", "indict", "acquit", "jail", "imprison", "extradite", "parole", "arrest",
                      "execute"}
 DEFENDANT_ACTIVE = {"plead", "confess"}
+PERSON_ROLES = APPOSITION_ROLES | SHARED_ROLES  # a role in apposition or after "is" names a person
 # Head nouns of organisations: a name ending in one is no place or person ("District of
 # Columbia Council", "John F. Kennedy School of Government"). Not "union" (the Soviet Union)
 # or "bank" (the West Bank).
@@ -200,15 +201,17 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
         token = doc[i]
         word = token.lemma_.lower()
         if word in SAY_VERBS:
-            names.speaker(token)
+            names.subject(token)
         if word in KILLING:
             names.killing(token)
-        if word in APPOSITION_ROLES | SHARED_ROLES and token.dep_ in ("appos", "conj"):
+        if word in PERSON_ROLES and token.dep_ in ("appos", "conj"):
             names.apposition(token)
-        elif word in APPOSITION_ROLES | SHARED_ROLES and token.dep_ == "attr" and token.head.lemma_ == "be":
+        elif word in PERSON_ROLES and token.dep_ == "attr" and token.head.lemma_ == "be":
             names.predicate(token)
-        if word in DEFENDANT_PASSIVE | DEFENDANT_ACTIVE:
-            names.defendant(token)
+        if word in DEFENDANT_PASSIVE:
+            names.subject(token, "nsubjpass")
+        elif word in DEFENDANT_ACTIVE:
+            names.subject(token, "nsubj")
     return sorted(names.ents, key=lambda span: span.start)
 
 
@@ -219,7 +222,7 @@ def _ids() -> dict[str, np.ndarray]:
         return np.array(sorted(get_string_id(word) for word in words), dtype="uint64")
 
     return {"words": array(TITLES | COMPANY_ROLES | NAMED_ORG_HEADS | {"who", "whom"}), ",": array({","}),
-            "lemmas": array(APPOSITION_ROLES | SHARED_ROLES | KILLING | SAY_VERBS | DEFENDANT_PASSIVE | DEFENDANT_ACTIVE),
+            "lemmas": array(PERSON_ROLES | KILLING | SAY_VERBS | DEFENDANT_PASSIVE | DEFENDANT_ACTIVE),
             "small": array(_SMALL_WORDS)}
 
 
@@ -396,7 +399,7 @@ class _Names:
         if head.i < role.i:
             span = _name_around(head)
             if span is not None:
-                self.person(*span, relabel=() if role.lemma_.lower() in SHARED_ROLES else NAME_LABELS)
+                self.person(*span, relabel=_relabel_for(role))
 
     def predicate(self, role: Token) -> None:
         """"Mills is a former Harvard professor", "Wilson is the widow of ...": the subject of a
@@ -405,19 +408,18 @@ class _Names:
             if child.dep_ == "nsubj" and child.i < role.i:
                 span = _name_around(child)
                 if span is not None:
-                    self.person(*span, relabel=() if role.lemma_.lower() in SHARED_ROLES else NAME_LABELS)
+                    self.person(*span, relabel=_relabel_for(role))
 
-    def defendant(self, verb: Token) -> None:
-        """"Hale was convicted of ...", "Nolan pleaded guilty": who stands trial. Only a name no
-        entity holds is added (a company is convicted too)."""
-        if verb.pos_ != "VERB":
-            return
-        wanted = "nsubjpass" if verb.lemma_.lower() in DEFENDANT_PASSIVE else "nsubj"
-        for child in verb.children:
-            if child.dep_ == wanted:
-                span = _name_around(child)
-                if span is not None:
-                    self.person(*span, relabel=())
+    def subject(self, verb: Token, dep: str = "nsubj") -> None:
+        """"Bowier said", ", said Tidwell", "Hale was convicted of ...", "Nolan pleaded guilty":
+        the subject (`dep`) of a verb whose subject is a person. Only a name no entity holds is
+        added: an organisation says things and is convicted too."""
+        if verb.pos_ == "VERB":
+            for child in verb.children:
+                if child.dep_ == dep:
+                    span = _name_around(child)
+                    if span is not None:
+                        self.person(*span, relabel=())
 
     def killing(self, word: Token) -> None:
         """Who kills and who is killed: "Ruby shot Oswald", "the slaying of King", "Kennedy's
@@ -445,15 +447,6 @@ class _Names:
             if span is not None:
                 self.person(*span, relabel=_NOT_ACTORS)
 
-    def speaker(self, verb: Token) -> None:
-        """"Bowier said", ", said Tidwell": the subject of a verb of saying."""
-        if verb.pos_ == "VERB":
-            for child in verb.children:
-                if child.dep_ == "nsubj":
-                    span = _name_around(child)
-                    if span is not None:
-                        self.person(*span, relabel=())
-
     def relative(self, who: Token) -> None:
         """"Warner, who now lives in Ocala": the name a "who" clause is about, also when the NER
         called it a place or an organisation (not a group: "the Kurds, who ...")."""
@@ -462,6 +455,12 @@ class _Names:
             span = _name_around(clause.head)
             if span is not None:
                 self.person(*span, relabel=("GPE", "ORG"))
+
+
+def _relabel_for(role: Token) -> tuple[str, ...]:
+    """The labels a role's name may be relabelled from: a role a state or company can hold too
+    ("leader") leaves a tagged name as it is."""
+    return () if role.lemma_.lower() in SHARED_ROLES else NAME_LABELS
 
 
 def _organisation_by_head(ent: Span) -> Span:

@@ -376,11 +376,12 @@ class _StreamingGEXFWriter(GEXFWriter):
         """Declare every attribute with the id, type and order networkx's builders would give
         it, from the data alone: no element is built twice. Values are scalars here (geoextract
         writes no dynamic, list-valued attributes); anything else takes networkx's own pass."""
-        nodes = [(d, self._NODE_FIELDS) for _, d in graph.nodes(data=True)]
-        edges = [({**d, "key": k}, self._EDGE_FIELDS) for _, _, k, d in graph.edges(keys=True, data=True)]
+        # lazily, item by item, as the second pass streams: no copy of the graph's data
+        nodes = ((d.items(), self._NODE_FIELDS) for _, d in graph.nodes(data=True))
+        edges = ((_with_key(d, key), self._EDGE_FIELDS) for _, _, key, d in graph.edges(keys=True, data=True))
         for kind, items in (("node", nodes), ("edge", edges)):
-            for data, fields in items:
-                for k, v in data.items():
+            for pairs, fields in items:
+                for k, v in pairs:
                     if k in fields:
                         continue
                     if type(v) not in self.xml_type or isinstance(v, list):
@@ -417,6 +418,14 @@ class _StreamingGEXFWriter(GEXFWriter):
         _write_streamed(write, Element("nodes"), self._elements(graph, "nodes"), 3, self.indent, "\n    ")
         _write_streamed(write, Element("edges"), self._elements(graph, "edges"), 3, self.indent, "\n  ")
         write("</graph>\n</gexf>\n")
+
+
+def _with_key(data: dict, key: Any) -> Iterable[tuple[Any, Any]]:
+    """An edge's data items as networkx's GEXF writer sees them: `data.copy()` then
+    `update(key=key)`, so the key replaces a "key" value in place or comes last."""
+    yield from ((k, key if k == "key" else v) for k, v in data.items())
+    if "key" not in data:
+        yield "key", key
 
 
 def _replace(path: Path, dump: Callable[[BinaryIO], None]) -> Path:
