@@ -528,3 +528,62 @@ def test_a_title_word_alone_is_a_surname_unless_an_article_makes_it_a_title(nlp)
     doc = run(nlp, doc)
     assert [span.text for span in doc.spans["actors"]] == ["Ray", "King"]
     assert doc.spans["actors"][1].start == 2
+
+
+SPORTS_PAGE = """
+    LONDON 1 ROOT PROPN
+    1996-08-30 1 ROOT NUM
+    Leicestershire 3 nsubj PROPN
+    beat 3 ROOT VERB beat VBD
+    Somerset 3 dobj PROPN
+    by 3 prep ADP
+    an 7 det DET
+    innings 5 pobj NOUN
+    . 3 punct PUNCT
+    Kent 9 ROOT PROPN
+    108-3 9 nummod NUM
+    . 9 punct PUNCT
+    Russia 12 ROOT PROPN
+    2 12 nummod NUM
+    China 12 conj PROPN
+    1 14 nummod NUM
+    . 12 punct PUNCT
+    P. 18 compound PROPN
+    Johnson 18 ROOT PROPN
+    84 18 nummod NUM
+    . 18 punct PUNCT
+    Somerset 22 nsubj PROPN
+    top 22 ROOT VERB top VBP
+    the 24 det DET
+    championship 22 dobj NOUN
+    . 22 punct PUNCT
+    Claudia 27 compound PROPN
+    Mues 27 ROOT PROPN
+    ( 27 punct PUNCT
+    Russia 27 appos PROPN
+    ) 27 punct PUNCT
+    18.80 27 nummod NUM
+    . 27 punct PUNCT
+"""
+SPORTS_NAMES = [(0, 1, "GPE"), (1, 2, "DATE"), (2, 3, "GPE"), (4, 5, "GPE"), (9, 10, "PERSON"), (12, 13, "GPE"),
+                (14, 15, "GPE"), (17, 19, "PERSON"), (21, 22, "PERSON"),
+                (26, 28, "ORG"), (29, 30, "GPE")]
+
+
+def test_a_place_that_plays_in_a_sports_story_is_a_team(nlp):
+    # a winner and loser, a score after a name and every other mention of the same team are
+    # organisations; a state's national side, a player and a dateline are not; a name before
+    # a state in brackets is an athlete
+    doc = run(nlp, parsed(nlp, SPORTS_PAGE, ents=SPORTS_NAMES))
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ != "DATE"] == [
+        ("LONDON", "GPE"), ("Leicestershire", "ORG"), ("Somerset", "ORG"), ("Kent", "ORG"), ("Russia", "GPE"),
+        ("China", "GPE"), ("P. Johnson", "PERSON"), ("Somerset", "ORG"), ("Claudia Mues", "PERSON"), ("Russia", "GPE")]
+    assert doc._.actors["x-somerset"]["type"] == "org"
+
+
+def test_outside_a_sports_story_a_place_keeps_its_label(nlp):
+    # the same words without "innings" and "championship" are no sports story
+    page = SPORTS_PAGE.replace("innings 5 pobj NOUN", "hour 5 pobj NOUN").replace("championship 22", "poll 22")
+    doc = run(nlp, parsed(nlp, page, ents=SPORTS_NAMES))
+    assert [(e.text, e.label_) for e in doc.ents if e.text in ("Leicestershire", "Kent")] == [
+        ("Leicestershire", "GPE"), ("Kent", "PERSON")]

@@ -1,5 +1,7 @@
 """Document-level entity consistency and the gazetteer's corrections, on hand-built Docs."""
 
+from spacy.tokens import Doc
+
 from conftest import parsed, run
 
 
@@ -319,3 +321,38 @@ def test_a_company_subject_of_a_conviction_keeps_its_label(nlp):
     """, ents=[(0, 1, "ORG")])
     doc = run(nlp, doc)
     assert ents(doc) == [("Acme", "ORG")]
+
+
+def _flat(nlp, words: list[str], labels: list[str]) -> Doc:
+    """A Doc with the given entities and a flat parse (every token under the first)."""
+    return Doc(nlp.vocab, words=words, spaces=[w != "\n" for w in words], heads=[0] * len(words),
+               deps=["ROOT"] + ["dep"] * (len(words) - 1), pos=["PROPN"] * len(words), ents=labels)
+
+
+def test_a_name_run_on_into_a_number_or_a_line_break_is_cut_there(nlp):
+    # "Shrek 2 , LONDON 1996-08-30 , Jim Adams \n reported , Group of 77 , Highway 61 ,
+    #  Transport 2000 , Hizbollah ( Party of God )" outside a sports story: a dateline's place
+    #  holds no date; a name cut at a line break leaves no name in a piece with no capitalised
+    #  word; other numbers stay; a name that opens a bracket and does not close it is two
+    words = ["Shrek", "2", ",", "LONDON", "1996-08-30", ",", "Jim", "Adams", "\n", "reported", ",", "Group",
+             "of", "77", ",", "Highway", "61", ",", "Transport", "2000", ",", "Hizbollah", "(", "Party", "of", "God", ")"]
+    labels = ["B-PERSON", "I-PERSON", "O", "B-GPE", "I-GPE", "O", "B-PERSON", "I-PERSON", "I-PERSON",
+              "I-PERSON", "O", "B-ORG", "I-ORG", "I-ORG", "O", "B-FAC", "I-FAC", "O", "B-ORG", "I-ORG", "O", "B-ORG",
+              "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Shrek 2", "PERSON"), ("LONDON", "GPE"), ("Jim Adams", "PERSON"), ("Group of 77", "ORG"),
+                         ("Highway 61", "FAC"), ("Transport 2000", "ORG"), ("Hizbollah", "ORG"), ("Party of God", "ORG")]
+
+
+def test_in_a_sports_story_numbers_after_names_are_scores(nlp):
+    # "soccer results : Pohang 3 Ulsan 2 , goals : New Zealand - 15 , P. Johnson 84" tagged as
+    # three names
+    words = ["soccer", "results", ":", "Pohang", "3", "Ulsan", "2", ",", "goals", ":", "New", "Zealand", "-", "15",
+             ",", "P.", "Johnson", "84"]
+    labels = ["O", "O", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O", "O", "B-GPE", "I-GPE", "I-GPE", "I-GPE",
+              "O", "B-PERSON", "I-PERSON", "I-PERSON"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Pohang", "ORG"), ("Ulsan", "ORG"), ("New Zealand", "GPE"), ("P. Johnson", "PERSON")]
+    words[0], words[8] = "election", "votes"  # no sports story: the names are left as they are
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Pohang 3 Ulsan 2", "ORG"), ("New Zealand - 15", "GPE"), ("P. Johnson 84", "PERSON")]

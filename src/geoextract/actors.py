@@ -17,6 +17,9 @@ Resolution, in order of precedence:
   surname that completes it ("(US President Donald) Trump"), for gazetteer and unknown persons;
 - any other PERSON/ORG/GPE/NORP entity becomes an actor whose id is `x-` and the `name_key`
   of its name, so that spelling variants share one id in every document.
+
+In a sports story a place that plays is a team, an organisation, and a name before a state in
+brackets an athlete (`sports_teams`): "Leicestershire beat Somerset" is no event between places.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from .entities import sports_story
 
 # Roles in time and the actors table need no spaCy: they live in rules and table, so a run
 # served from the cache never imports spaCy; they stay importable from here.
@@ -210,6 +215,9 @@ class ActorResolver:
             found.append(Span(doc, start, end, label=entry["label"], kb_id=actor_id, span_id=resolution))
         found = self._whole_names(doc, filter_spans(found), ents)
         ents = self._correct_ents(doc, found, ents)
+        states = {i for span in found if self.by_id[span.kb_id_]["type"] == "state"
+                  for i in range(span.start, span.end)}
+        ents = sports_teams(doc, ents, states)
         taken = {i for span in found for i in range(span.start, span.end)}
         for ent in ents:
             if ent.label_ not in self.ner_labels or any(i in taken for i in range(ent.start, ent.end)):
@@ -491,6 +499,87 @@ def _with_article(entry: dict[str, Any]) -> str:
     if f"the {name}" in entry.get("aliases", []) or entry.get("type") in ("igo", "org") and not name.isupper():
         return f"the {name}"
     return name
+
+
+def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
+    """In a sports story, a place that plays is a team: an organisation ("Leicestershire beat
+    Somerset", "Kent 108-3", "Pohang 3 Ulsan 2"), not a place or a person, wherever its name
+    appears in the story. A state's national side keeps the state's name and label (`nations`:
+    the tokens of gazetteer states; "Romania beat Lithuania 2-1"), and so do England, Scotland,
+    Wales and Northern Ireland. A player is no team: a name with an initial ("P. Johnson 84")
+    or of more than one word the NER calls a person, one followed by bowling figures ("Croft
+    8-0-37-2") or after a lower-case word ("c Croft b Gough 33"). A date after a name is no
+    score: "MILWAUKEE , Wisconsin 1996-08-29" is a dateline, and stays a place. A name of two
+    or more words followed by a state in brackets is an athlete, a person, whatever the NER
+    said ("Olabisi Afolabi ( Nigeria )"), unless a word of it names a club ("Real Madrid (
+    Spain )").
+
+    Returns the document's entities, written back to `doc.ents` when a label changed. Only a
+    story with two sports words ("innings", "soccer", "goalkeeper"; `sports_story`) is looked at.
+    """
+    if not ents or not sports_story(doc):
+        return ents
+    teams: set[str] = set()
+    athletes: set[int] = set()
+    dated = {ent.start for ent in ents if ent.label_ in ("DATE", "TIME")}
+    for ent in ents:
+        if ent.label_ in ("ORG", "GPE", "LOC", "FAC") and _for_nation(doc, ent, nations):
+            athletes.add(ent.start)
+            continue
+        if ent.label_ not in _TEAM_LABELS or any(i in nations for i in range(ent.start, ent.end)):
+            continue
+        if normalise(ent.text) in HOME_NATIONS or any(_INITIAL.match(t.text) for t in ent):
+            continue
+        after = doc[ent.end] if ent.end < len(doc) else None
+        before = doc[ent.start - 1] if ent.start > 0 else None
+        scored = (after is not None and bool(_SCORE.match(after.text)) and after.i not in dated
+                  and (ent.label_ != "PERSON" or len(ent) == 1) and not (before is not None and before.is_lower))
+        head = ent.root.head
+        plays = ent.label_ != "PERSON" and ent.root.dep_ in ("nsubj", "dobj", "pobj") and (
+            head.lemma_ in PLAY_VERBS or head.dep_ == "prep" and head.head.lemma_ in PLAY_VERBS)
+        if scored or plays:
+            teams.add(normalise(ent.text))
+    if not teams and not athletes:
+        return ents
+    # every mention of a team's name but a dateline's ("NEW YORK 1996-08-30")
+    out = []
+    for ent in ents:
+        if ent.start in athletes:
+            ent = Span(doc, ent.start, ent.end, label="PERSON")
+        elif ent.label_ in _TEAM_LABELS and normalise(ent.text) in teams and ent.end not in dated:
+            ent = Span(doc, ent.start, ent.end, label="ORG")
+        out.append(ent)
+    doc.ents = out
+    return out
+
+
+# Verbs a team is the subject or object of, or the object of a preposition after
+# ("drew with", "lost to").
+PLAY_VERBS = {"beat", "defeat", "draw", "lose", "play", "host", "face", "meet", "thrash", "rout", "edge", "overcome",
+              "tie", "trail", "dismiss", "concede", "eliminate", "knock", "upset"}
+HOME_NATIONS = {"england", "scotland", "wales", "northern ireland"}
+# Words of clubs' names: "Real Madrid", "Bristol City", "Glasgow Rangers".
+CLUB_WORDS = {"real", "city", "united", "town", "county", "rovers", "rangers", "athletic", "athletico", "atletico",
+              "albion", "wanderers", "celtic", "dynamo", "dinamo", "spartak", "sporting", "olympique", "inter", "fc",
+              "ac", "sc", "club", "team", "hotspur", "villa", "borussia", "juventus", "lazio", "ajax", "benfica"}
+_TEAM_LABELS = ("GPE", "LOC", "PERSON", "FAC")
+_SCORE = re.compile(r"\d+(?:-\d+)?$")  # "84", "2-1", "108-3"; not bowling figures "8-0-37-2"
+_INITIAL = re.compile(r"[A-Z]\.$")
+
+
+def _for_nation(doc: Doc, ent: Span, nations: set[int]) -> bool:
+    """"Olabisi Afolabi ( Nigeria )": two or more capitalised words, no club's, then a state
+    (or a home nation) in brackets."""
+    end = ent.end
+    if len(ent) < 2 or end + 2 >= len(doc) or doc[end].text != "(":
+        return False
+    if not all(t.is_alpha and t.text[:1].isupper() and t.lower_ not in CLUB_WORDS for t in ent):
+        return False
+    close = next((i for i in range(end + 2, min(end + 5, len(doc))) if doc[i].text == ")"), None)
+    if close is None:
+        return False
+    inside = doc[end + 1:close]
+    return all(i in nations for i in range(inside.start, inside.end)) or normalise(inside.text) in HOME_NATIONS
 
 
 def _unknown_info(span: Span) -> dict[str, Any]:

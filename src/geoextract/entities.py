@@ -4,6 +4,8 @@ A small CNN tagger labels each mention on its own, so one article may call "Tara
 in one sentence and an organisation in the next, or miss "Lebed" after tagging "Alexander
 Lebed". Within one document a name almost always means one thing, so this component:
 
+- cuts a name the NER ran on across a line break, an unclosed bracket, a dateline's date or,
+  in a sports story, a score (`_cut_names`: "[Hizbollah ( Party of God]", "[Pohang 3 Ulsan 2]");
 - reads names from grammar the small model misses (`grammar_names`): a person after a title
   ("Sen. Strom Thurmond", "rancher Darly Alves da Silva"), before an age (", 54,"), in
   apposition to a role only a person holds ("X, deputy leader of ..."), or killing or killed
@@ -20,6 +22,7 @@ It writes `doc.ents`; the actor resolver after it reads them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
@@ -175,6 +178,7 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     are looked at, found with one numpy test over the document's lower-case, lemma and
     dependency ids.
     """
+    ents = _cut_names(doc, ents, sports_story(doc))
     names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
     if not len(doc):
         return names.ents
@@ -223,13 +227,87 @@ def _ids() -> dict[str, np.ndarray]:
 
     return {"words": array(TITLES | COMPANY_ROLES | NAMED_ORG_HEADS | {"who", "whom"}), ",": array({","}),
             "lemmas": array(PERSON_ROLES | KILLING | SAY_VERBS | DEFENDANT_PASSIVE | DEFENDANT_ACTIVE),
-            "small": array(_SMALL_WORDS)}
+            "small": array(_SMALL_WORDS), "sports": array(SPORTS_WORDS)}
 
 
 def _member(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """`np.isin` for a sorted array of ids, without its sorting of both arrays on every call."""
     at = np.searchsorted(ids, values)
     return ids[np.minimum(at, len(ids) - 1)] == values
+
+
+# Words a number follows in a name: "Highway 61", "Flight 17", "Channel 4", "Resolution 242".
+NUMBERED = {"highway", "route", "interstate", "road", "street", "avenue", "channel", "radio", "flight", "apollo",
+            "resolution", "article", "chapter", "section", "gate", "terminal", "camp", "unit", "district", "ward",
+            "precinct", "battalion", "brigade", "division", "squadron", "regiment", "corps", "zone", "sector", "block",
+            "formula", "group", "mission", "operation", "pier", "platform", "building", "tower", "hall", "stage",
+            "number", "no", "no."}
+_NUMBER = re.compile(r"\d[\d.,:/-]*$")  # "84", "4-38", "1996-08-30", "212-859-1620"; not "3M" or "20th"
+_DATE = re.compile(r"\d{4}-\d\d-\d\d$")
+# Words only sports stories use: two of them make a story one.
+SPORTS_WORDS = {
+    "soccer", "football", "cricket", "tennis", "rugby", "baseball", "basketball", "hockey", "golf", "athletics",
+    "cycling", "boxing", "squash", "badminton", "volleyball", "handball", "motorcycling", "nfl", "nba", "nhl",
+    "innings", "inning", "wicket", "wickets", "overs", "batsman", "bowler", "striker", "midfielder", "goalkeeper",
+    "defender", "halftime", "half-time", "quarter-final", "quarter-finals", "semi-final", "semi-finals",
+    "quarterfinal", "semifinal", "play-off", "play-offs", "playoff", "playoffs", "standings", "touchdown",
+    "homer", "pitcher", "umpire", "referee", "scoreboard", "scorers", "goals", "championship", "league",
+}
+
+
+def _cut_names(doc: Doc, ents: list[Span], sports: bool) -> list[Span]:
+    """A name the NER ran on across a line break or a bracket, or into a number that is no
+    part of it, is cut there, each piece keeping the label; a piece with no capitalised word is
+    dropped.
+
+    In a sports story the numbers after names are scores ("[P. Johnson 84]" is "P. Johnson",
+    "[Pohang 3 Ulsan 2]" is "Pohang" and "Ulsan"), and a date after a place is a dateline's
+    ("[LONDON 1996-08-30]"). Elsewhere a name may hold a number ("Transport 2000", "Fathers 4
+    Justice", "Shrek 2"), and everywhere one after a lower-case word ("Group of 77") or a word
+    that numbers things ("Highway 61"), or a number that begins a name ("10 Downing Street").
+    """
+    out: list[Span] | None = None
+    for n, ent in enumerate(ents):
+        breaks = []
+        if ent.label_ in NAME_LABELS:
+            breaks = [t.i for t in ent if (t.i > ent.start or t.text == "(") and _breaks(t, ent, sports)]
+        if not breaks:
+            if out is not None:
+                out.append(ent)
+            continue
+        pieces, start = [], ent.start
+        for i in breaks + [ent.end]:
+            if doc[i - 1].text in "-/" and i - 1 > start and (i - 1) not in breaks:
+                end = i - 1  # "New Zealand - 15"
+            else:
+                end = i
+            if start < end and any(token.text[:1].isupper() for token in doc[start:end]):
+                pieces.append(Span(doc, start, end, label=ent.label_))
+            start = i + 1
+        if out is None:
+            out = list(ents[:n])
+        out.extend(pieces)
+    return ents if out is None else out
+
+
+def _breaks(token: Token, ent: Span, sports: bool) -> bool:
+    """Whether `ent` is cut at `token`: a line break, a bracket it does not close ("[Olabisi
+    Afolabi ( Nigeria] )") or a number that is no part of it."""
+    if token.is_space:
+        return "\n" in token.text
+    if token.text in ("(", ")"):
+        return ent.text.count("(") != ent.text.count(")")
+    if not _NUMBER.match(token.text):
+        return False
+    before = token.doc[token.i - 1]
+    if before.is_lower or before.lower_ in NUMBERED:
+        return False
+    return sports or bool(_DATE.match(token.text))
+
+
+def sports_story(doc: Doc) -> bool:
+    """Whether the document is a sports story: it has two words only sports stories use."""
+    return int(np.count_nonzero(_member(doc.to_array(LOWER), _ids()["sports"]))) >= 2
 
 
 def _hyphenated_names(doc: Doc, ents: list[Span]) -> list[Span]:
