@@ -668,6 +668,25 @@ PATTERN_CASES = {
         Chinese 10 amod      ADJ
         troops   8 pobj      NOUN  troop NNS
     """, [(1, 2, "NORP"), (9, 10, "NORP")], ("China", "ASSAULT", "Russia")),
+    "assault.come-under.attack-from": ("""
+        Russian  1 amod      ADJ
+        troops   2 nsubj     NOUN  troop NNS
+        came     2 ROOT      VERB  come VBD
+        under    2 prep      ADP
+        attack   3 pobj      NOUN
+        from     4 prep      ADP
+        China    5 pobj      PROPN
+    """, [(0, 1, "NORP"), (6, 7, "GPE")], ("China", "ASSAULT", "Russia")),
+    "assault.come-under.weapons-fire-from": ("""
+        Russian  1 amod      ADJ
+        troops   2 nsubj     NOUN  troop NNS
+        came     2 ROOT      VERB  come VBD
+        under    2 prep      ADP
+        rocket   5 compound  NOUN
+        fire     3 pobj      NOUN
+        from     5 prep      ADP
+        China    6 pobj      PROPN
+    """, [(0, 1, "NORP"), (7, 8, "GPE")], ("China", "ASSAULT", "Russia")),
     "assault.carried-out.by": ("""
         The     1 det       DET
         attack  5 nsubjpass NOUN
@@ -1750,3 +1769,16 @@ def test_a_place_before_an_attack_noun_says_where_not_who(nlp):
         Putin       5 pobj     PROPN
     """, ents=[(0, 1, "ORG"), (3, 4, "GPE"), (6, 7, "PERSON")]))
     assert not [r for r in doc._.relations if r["relation"] == "ASSAULT"]
+
+
+def test_coming_under_fire_from_critics_is_no_attack(nlp):
+    # "Putin came under fire from China ." is criticism; "under rocket fire" or "under attack" is an attack
+    doc = run(nlp, parsed(nlp, """
+        Putin  1 nsubj PROPN
+        came   1 ROOT  VERB  come VBD
+        under  1 prep  ADP
+        fire   2 pobj  NOUN
+        from   3 prep  ADP
+        China  4 pobj  PROPN
+    """, ents=[(0, 1, "PERSON"), (5, 6, "GPE")]))
+    assert "ASSAULT" not in {r["relation"] for r in doc._.relations}
