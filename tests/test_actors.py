@@ -587,3 +587,25 @@ def test_outside_a_sports_story_a_place_keeps_its_label(nlp):
     doc = run(nlp, parsed(nlp, page, ents=SPORTS_NAMES))
     assert [(e.text, e.label_) for e in doc.ents if e.text in ("Leicestershire", "Kent")] == [
         ("Leicestershire", "GPE"), ("Kent", "PERSON")]
+
+
+def test_a_venue_and_a_bowler_are_no_team(nlp):
+    # "At Portsmouth : Surrey beat Kent . Croft 8-0-37-2 in the championship innings ." with
+    # the venue parsed as a subject of "beat" and the bowling figures cut into tokens
+    from spacy.tokens import Doc
+
+    words = ["At", "Portsmouth", ":", "Surrey", "beat", "Kent", ".", "Croft", "8", "-", "0", "-", "37", "-", "2",
+             "in", "the", "championship", "innings", "."]
+    spaces = [True, False, True, True, True, False, True, True, False, False, False, False, False, False, True,
+              True, True, True, False, False]
+    heads = [4, 4, 4, 4, 4, 4, 4, 7, 7, 7, 7, 7, 7, 7, 7, 7, 18, 18, 15, 7]
+    deps = ["prep", "nsubj", "punct", "nsubj", "ROOT", "dobj", "punct", "ROOT", "nummod", "punct", "nummod",
+            "punct", "nummod", "punct", "nummod", "prep", "det", "compound", "pobj", "punct"]
+    pos = ["ADP", "PROPN", "PUNCT", "PROPN", "VERB", "PROPN", "PUNCT", "PROPN"] + ["NUM", "PUNCT"] * 3 + [
+        "NUM", "ADP", "DET", "NOUN", "NOUN", "PUNCT"]
+    lemmas = [w.lower() for w in words]
+    ents = ["O", "B-GPE", "O", "B-GPE", "O", "B-GPE", "O", "B-PERSON"] + ["O"] * 12
+    doc = run(nlp, Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, lemmas=lemmas,
+                       ents=ents))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Portsmouth", "GPE"), ("Surrey", "ORG"), ("Kent", "ORG"),
+                                                      ("Croft", "PERSON")]

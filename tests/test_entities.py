@@ -356,3 +356,18 @@ def test_in_a_sports_story_numbers_after_names_are_scores(nlp):
     words[0], words[8] = "election", "votes"  # no sports story: the names are left as they are
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("Pohang 3 Ulsan 2", "ORG"), ("New Zealand - 15", "GPE"), ("P. Johnson 84", "PERSON")]
+
+
+def test_a_plural_noun_that_begins_a_sentence_is_no_name(nlp):
+    # "Missiles hit Israel . Islamists protested ." with both first words tagged as names
+    doc = parsed(nlp, """
+        Missiles   1 nsubj PROPN missile  NNS
+        hit        1 ROOT  VERB  hit      VBD
+        Israel     1 dobj  PROPN israel   NNP
+        .          1 punct PUNCT .        .
+        Islamists  5 nsubj NOUN  islamist NNS
+        protested  5 ROOT  VERB  protest  VBD
+        .          5 punct PUNCT .        .
+    """, ents=[(0, 1, "PERSON"), (2, 3, "GPE"), (4, 5, "NORP")])
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Israel", "GPE"), ("Islamists", "NORP")]

@@ -687,6 +687,51 @@ PATTERN_CASES = {
         from     5 prep      ADP
         China    6 pobj      PROPN
     """, [(0, 1, "NORP"), (7, 8, "GPE")], ("China", "ASSAULT", "Russia")),
+    "assault.clash.coordinated-subjects": ("""
+        Russian 1 amod  ADJ
+        troops  4 nsubj NOUN  troop NNS
+        and     1 cc    CCONJ
+        China   1 conj  PROPN
+        clashed 4 ROOT  VERB  clash VBD
+    """, [(0, 1, "NORP"), (3, 4, "GPE")], ("China", "ASSAULT", "Russia")),
+    "assault.fight-war.coordinated-subjects": ("""
+        Russia  3 nsubj PROPN
+        and     0 cc    CCONJ
+        China   0 conj  PROPN
+        fought  3 ROOT  VERB  fight VBD
+        a       5 det   DET
+        war     3 dobj  NOUN
+    """, [(0, 1, "GPE"), (2, 3, "GPE")], ("China", "ASSAULT", "Russia")),
+    "assault.clash.coordinated-modifiers": ("""
+        Russian 3 amod  ADJ
+        and     0 cc    CCONJ
+        Chinese 0 conj  ADJ
+        troops  4 nsubj NOUN  troop NNS
+        clashed 4 ROOT  VERB  clash VBD
+    """, [(0, 1, "NORP"), (2, 3, "NORP")], ("China", "ASSAULT", "Russia")),
+    "assault.clash.with.armed-subject": ("""
+        Russian 1 amod  ADJ
+        troops  2 nsubj NOUN  troop NNS
+        clashed 2 ROOT  VERB  clash VBD
+        with    2 prep  ADP
+        China   3 pobj  PROPN
+    """, [(0, 1, "NORP"), (4, 5, "GPE")], ("China", "ASSAULT", "Russia")),
+    "assault.clash.with.armed-opponent": ("""
+        China   1 nsubj PROPN
+        clashed 1 ROOT  VERB  clash VBD
+        with    1 prep  ADP
+        Russian 4 amod  ADJ
+        troops  2 pobj  NOUN  troop NNS
+    """, [(0, 1, "GPE"), (3, 4, "NORP")], ("Russia", "ASSAULT", "China")),
+    "assault.capture.from": ("""
+        China    1 nsubj PROPN
+        captured 1 ROOT  VERB  capture VBD
+        the      3 det   DET
+        town     1 dobj  NOUN
+        from     1 prep  ADP
+        Russian  6 amod  ADJ
+        troops   4 pobj  NOUN  troop NNS
+    """, [(0, 1, "GPE"), (5, 6, "NORP")], ("China", "ASSAULT", "Russia")),
     "assault.carried-out.by": ("""
         The     1 det       DET
         attack  5 nsubjpass NOUN
@@ -733,6 +778,14 @@ PATTERN_CASES = {
         China    2 pobj  PROPN
         hit      4 ROOT  VERB  hit VBD
         Russia   4 dobj  PROPN
+    """, [(3, 4, "GPE"), (5, 6, "GPE")], ("China", "ASSAULT", "Russia")),
+    "assault.weapons-from.hit-as-clause": ("""
+        Rockets  1 nsubj  NOUN  rocket NNS
+        fired    1 ROOT   VERB  fire VBD
+        from     1 prep   ADP
+        China    2 pobj   PROPN
+        hit      1 advcl  VERB  hit VBD
+        Russia   4 dobj   PROPN
     """, [(3, 4, "GPE"), (5, 6, "GPE")], ("China", "ASSAULT", "Russia")),
     "mobilize.buildup.split": ("""
         The    3 det      DET
@@ -1781,4 +1834,24 @@ def test_coming_under_fire_from_critics_is_no_attack(nlp):
         from   3 prep  ADP
         China  4 pobj  PROPN
     """, ents=[(0, 1, "PERSON"), (5, 6, "GPE")]))
+    assert "ASSAULT" not in {r["relation"] for r in doc._.relations}
+
+
+def test_parties_that_clash_over_a_policy_fight_no_battle(nlp):
+    # "Labour and the Tories clashed over tax ." and "Blair clashed with Brown ." are words, not force
+    doc = run(nlp, parsed(nlp, """
+        Labour  4 nsubj PROPN
+        and     0 cc    CCONJ
+        the     3 det   DET
+        Tories  0 conj  PROPN
+        clashed 4 ROOT  VERB  clash VBD
+        over    4 prep  ADP
+        tax     5 pobj  NOUN
+        .       4 punct PUNCT
+        Blair   9 nsubj PROPN
+        clashed 9 ROOT  VERB  clash VBD
+        with    9 prep  ADP
+        Brown   10 pobj PROPN
+        .       9 punct PUNCT
+    """, ents=[(0, 1, "ORG"), (3, 4, "ORG"), (8, 9, "PERSON"), (11, 12, "PERSON")]))
     assert "ASSAULT" not in {r["relation"] for r in doc._.relations}

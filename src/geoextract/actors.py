@@ -37,7 +37,7 @@ from spacy.symbols import PROPN
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from .entities import sports_story
@@ -325,10 +325,13 @@ class ActorResolver:
         return ents
 
     def _demonym_is_actor(self, span: Span) -> bool:
-        """"Russian diplomats", "Russian trade", "Russians" are actors; "Russian" as a language is not."""
+        """"Russian diplomats", "Russian trade", "Russians", "Saudi-led" are actors; "Russian" as
+        a language is not."""
         head = span[-1]
         if head.text.endswith("s") and head.pos_ in ("PROPN", "NOUN"):
             return True  # plural people: "Russians"
+        if head.dep_ == "npadvmod" and head.head.tag_ in ("VBN", "VBD") and head.i + 1 == head.head.i - 1:
+            return True  # "Saudi-led coalition", "Houthi-held port": the hyphen's participle
         return head.dep_ in ("amod", "compound", "nmod") or head.pos_ == "ADJ"
 
     def _trim(self, ent: Span) -> Span | None:
@@ -509,7 +512,8 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
     Wales and Northern Ireland. A player is no team: a name with an initial ("P. Johnson 84")
     or of more than one word the NER calls a person, one followed by bowling figures ("Croft
     8-0-37-2") or after a lower-case word ("c Croft b Gough 33"). A date after a name is no
-    score: "MILWAUKEE , Wisconsin 1996-08-29" is a dateline, and stays a place. A name of two
+    score: "MILWAUKEE , Wisconsin 1996-08-29" is a dateline, and stays a place; so does a name
+    after "at" or "in" ("At Portsmouth : Middlesex beat Hampshire", "In Pittsburgh , ..."). A name of two
     or more words followed by a state in brackets is an athlete, a person, whatever the NER
     said ("Olabisi Afolabi ( Nigeria )"), unless a word of it names a club ("Real Madrid (
     Spain )").
@@ -530,23 +534,28 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
             continue
         if normalise(ent.text) in HOME_NATIONS or any(_INITIAL.match(t.text) for t in ent):
             continue
-        after = doc[ent.end] if ent.end < len(doc) else None
         before = doc[ent.start - 1] if ent.start > 0 else None
-        scored = (after is not None and bool(_SCORE.match(after.text)) and after.i not in dated
+        if before is not None and before.lower_ in ("at", "in"):
+            continue  # "At Portsmouth : Middlesex beat Hampshire": where, not who
+        after = doc[ent.end] if ent.end < len(doc) else None
+        scored = (after is not None and after.i not in dated and bool(_SCORE.match(_word_at(doc, after)))
                   and (ent.label_ != "PERSON" or len(ent) == 1) and not (before is not None and before.is_lower))
         head = ent.root.head
-        plays = ent.label_ != "PERSON" and ent.root.dep_ in ("nsubj", "dobj", "pobj") and (
-            head.lemma_ in PLAY_VERBS or head.dep_ == "prep" and head.head.lemma_ in PLAY_VERBS)
+        plays = ent.label_ != "PERSON" and (
+            ent.root.dep_ in ("nsubj", "dobj") and head.lemma_ in PLAY_VERBS
+            or ent.root.dep_ == "pobj" and head.lower_ in _OPPONENT and head.head.lemma_ in PLAY_VERBS)
         if scored or plays:
             teams.add(normalise(ent.text))
     if not teams and not athletes:
         return ents
-    # every mention of a team's name but a dateline's ("NEW YORK 1996-08-30")
+    # every mention of a team's name but a dateline's ("NEW YORK 1996-08-30") and a place's
+    # ("In Pittsburgh , Berry tied the game")
     out = []
     for ent in ents:
         if ent.start in athletes:
             ent = Span(doc, ent.start, ent.end, label="PERSON")
-        elif ent.label_ in _TEAM_LABELS and normalise(ent.text) in teams and ent.end not in dated:
+        elif (ent.label_ in _TEAM_LABELS and normalise(ent.text) in teams and ent.end not in dated
+              and not (ent.start > 0 and doc[ent.start - 1].lower_ in ("at", "in"))):
             ent = Span(doc, ent.start, ent.end, label="ORG")
         out.append(ent)
     doc.ents = out
@@ -564,7 +573,17 @@ CLUB_WORDS = {"real", "city", "united", "town", "county", "rovers", "rangers", "
               "ac", "sc", "club", "team", "hotspur", "villa", "borussia", "juventus", "lazio", "ajax", "benfica"}
 _TEAM_LABELS = ("GPE", "LOC", "PERSON", "FAC")
 _SCORE = re.compile(r"\d+(?:-\d+)?$")  # "84", "2-1", "108-3"; not bowling figures "8-0-37-2"
+_OPPONENT = {"to", "with", "against", "over"}  # "lost to X", "drew with X", "a win over X"
 _INITIAL = re.compile(r"[A-Z]\.$")
+
+
+def _word_at(doc: Doc, token: Token) -> str:
+    """The text from `token` to the next white space, less closing punctuation: "8-0-37-2",
+    which the tokenizer splits, and "108-3" in "108-3."."""
+    end = token.i
+    while end + 1 < len(doc) and not doc[end].whitespace_ and not doc[end + 1].is_space:
+        end += 1
+    return doc[token.i:end + 1].text.rstrip(".,;:)")
 
 
 def _for_nation(doc: Doc, ent: Span, nations: set[int]) -> bool:

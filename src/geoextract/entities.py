@@ -178,7 +178,7 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     are looked at, found with one numpy test over the document's lower-case, lemma and
     dependency ids.
     """
-    ents = _cut_names(doc, ents, sports_story(doc))
+    ents = [ent for ent in _cut_names(doc, ents, sports_story(doc)) if not _plural_noun_first(ent)]
     names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
     if not len(doc):
         return names.ents
@@ -303,6 +303,16 @@ def _breaks(token: Token, ent: Span, sports: bool) -> bool:
     if before.is_lower or before.lower_ in NUMBERED:
         return False
     return sports or bool(_DATE.match(token.text))
+
+
+def _plural_noun_first(ent: Span) -> bool:
+    """A plural common noun the NER took for a name because it begins a sentence ("Missiles
+    launched by Iran struck Israel"): one title-case token, tagged NNS, first in its sentence,
+    that the lemmatizer made singular. Not a group ("Islamists", NORP), an upper-case dateline
+    ("BIRMINGHAM") or a name the lemmatizer leaves as it is ("Nijmeh")."""
+    token = ent[0]
+    return (len(ent) == 1 and token.tag_ == "NNS" and token.is_sent_start and token.is_title
+            and ent.label_ in NAME_LABELS and ent.label_ != "NORP" and token.lemma_ != token.lower_)
 
 
 def sports_story(doc: Doc) -> bool:

@@ -110,7 +110,7 @@ INSTRUMENTAL = {"use", "employ", "spend", "take", "need"}
 MEMBERS = {"member", "supporter", "official", "activist", "employee", "worker", "delegate", "representative",
            "soldier", "troop", "fighter", "leader", "part", "unit", "wing", "branch", "delegation"}
 DENYING = {"deny", "dispute", "refute"}  # "denied that he met Sullivan": the meeting is negated  # "used the gun to shoot X": no object control
-LEADING = {"lead", "head", "run"}  # "US-led efforts" are the United States' efforts
+LEADING = {"lead", "head", "run", "hold", "control"}  # "US-led efforts" are the United States'; "a Houthi-held port" the Houthis'
 EVENT_PREPS = {"for", "during", "in", "at", "under"}  # not "after X": its actor is someone else
 BORDERS = {"border", "frontier", "boundary"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
@@ -164,9 +164,10 @@ class RelationExtractor:
             for node in pattern["pattern"]:
                 attrs = node.get("RIGHT_ATTRS", node)
                 lemmas = attrs.get("LEMMA", {})
-                if isinstance(lemmas, dict) and "NOUN" in str(attrs.get("POS", "")):
-                    self.trigger_nouns.update(lemmas.get("IN", []))
-                elif isinstance(lemmas, dict) and node.get("RIGHT_ID") == "action":
+                name = node.get("RIGHT_ID", "trigger")  # a token pattern's tokens are all triggers
+                if not isinstance(lemmas, dict) or name not in ("trigger", "action"):
+                    continue  # an argument's nouns ("troops" who clash) do stand for actors
+                if name == "action" or "NOUN" in str(attrs.get("POS", "")):
                     self.trigger_nouns.update(lemmas.get("IN", []))
         for pattern in self.patterns:
             self.by_id[pattern["id"]] = pattern
@@ -219,8 +220,8 @@ class RelationExtractor:
         if pattern.get("not_objects") and any(c.dep_ == "dobj" and c.lemma_.lower() in pattern["not_objects"]
                                               for c in trigger.children):
             return []  # "not giving Pyongyang a free pass" is no aid
-        if pattern.get("not_with") and any(c.dep_ in pattern["not_with"] for c in trigger.children):
-            return []  # "called Iran a terrorist state" is no phone call
+        if pattern.get("not_with") and any(_child_is(c, pattern["not_with"]) for c in trigger.children):
+            return []  # "called Iran a terrorist state" is no phone call; "clashed over tax" no battle
         if pattern["relation"] == "AFFILIATION" and "target" in roles and ctx.inside_other_actor(roles["target"], trigger):
             return []  # "president of the Foundation for the Advancement of X": the role is the Foundation's
         if "source" in roles:
@@ -950,6 +951,12 @@ def _nominal_gerund(token: Token) -> bool:
     "during Kennedy's slaying" (it has a determiner or an owner)."""
     return token.pos_ == "VERB" and token.lower_.endswith("ing") and any(
         c.dep_ in ("det", "poss") for c in token.children)
+
+
+def _child_is(child: Token, kinds: list[str]) -> bool:
+    """Whether a trigger's child is of one of `kinds`: a dependency label ("oprd") or a label
+    and a word ("prep:over")."""
+    return any(child.dep_ == kind if ":" not in kind else f"{child.dep_}:{child.lower_}" == kind for kind in kinds)
 
 
 def _governed_by(trigger: Token, verbs: list[str]) -> bool:

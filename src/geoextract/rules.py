@@ -304,7 +304,7 @@ def validate_relation_patterns(
         for key, what in (("not_under", "verb lemmas (\"lift\", \"call off\")"),
                           ("only_under", "verb lemmas (\"strengthen\", \"build up\")"),
                           ("not_objects", "noun lemmas (\"pass\", \"chance\")"),
-                          ("not_with", "dependency labels (\"oprd\")")):
+                          ("not_with", "dependency labels, or a label and a word (\"oprd\", \"prep:over\")")):
             values = record.get(key, [])
             if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
                 problems.append(f"{where}: '{key}' must be a list of {what}")
