@@ -732,6 +732,51 @@ PATTERN_CASES = {
         Russian  6 amod  ADJ
         troops   4 pobj  NOUN  troop NNS
     """, [(0, 1, "GPE"), (5, 6, "NORP")], ("China", "ASSAULT", "Russia")),
+    "consult.meet.coordinated-of": ("""
+        The       1 det   DET
+        ministers 6 nsubj NOUN  minister NNS
+        of        1 prep  ADP
+        Russia    2 pobj  PROPN
+        and       3 cc    CCONJ
+        China     3 conj  PROPN
+        met       6 ROOT  VERB  meet VBD
+    """, [(3, 4, "GPE"), (5, 6, "GPE")], ("China", "CONSULT", "Russia")),
+    "consult.mediate.between": ("""
+        China    1 nsubj PROPN
+        mediated 1 ROOT  VERB  mediate VBD
+        between  1 prep  ADP
+        Russia   2 pobj  PROPN
+    """, [(0, 1, "GPE"), (3, 4, "GPE")], ("China", "CONSULT", "Russia")),
+    "cooperate.deepen-cooperation.coordinated-subjects": ("""
+        Russia      3 nsubj PROPN
+        and         0 cc    CCONJ
+        China       0 conj  PROPN
+        deepened    3 ROOT  VERB  deepen VBD
+        cooperation 3 dobj  NOUN
+    """, [(0, 1, "GPE"), (2, 3, "GPE")], ("China", "COOPERATE", "Russia")),
+    "cooperate.pledge-to-deepen-cooperation.coordinated-subjects": ("""
+        Russia      3 nsubj PROPN
+        and         0 cc    CCONJ
+        China       0 conj  PROPN
+        pledged     3 ROOT  VERB  pledge VBD
+        to          5 aux   PART
+        deepen      3 xcomp VERB  deepen VB
+        cooperation 5 dobj  NOUN
+    """, [(0, 1, "GPE"), (2, 3, "GPE")], ("China", "COOPERATE", "Russia")),
+    "aid.host.people": ("""
+        Russia    1 nsubj PROPN
+        hosts     1 ROOT  VERB  host VBZ
+        Chinese   3 amod  ADJ
+        workers   1 dobj  NOUN  worker NNS
+    """, [(0, 1, "GPE"), (2, 3, "NORP")], ("Russia", "AID", "China")),
+    "trade.partner.poss": ("""
+        China    1 nsubj PROPN
+        is       1 ROOT  AUX   be VBZ
+        Russia   5 poss  PROPN
+        's       2 case  PART
+        trading  5 compound NOUN
+        partner  1 attr  NOUN
+    """, [(0, 1, "GPE"), (2, 3, "GPE")], ("China", "TRADE", "Russia")),
     "assault.carried-out.by": ("""
         The     1 det       DET
         attack  5 nsubjpass NOUN
@@ -1855,3 +1900,18 @@ def test_parties_that_clash_over_a_policy_fight_no_battle(nlp):
         .       9 punct PUNCT
     """, ents=[(0, 1, "ORG"), (3, 4, "ORG"), (8, 9, "PERSON"), (11, 12, "PERSON")]))
     assert "ASSAULT" not in {r["relation"] for r in doc._.relations}
+
+
+def test_hosting_a_leader_is_a_meeting_and_hosting_workers_is_aid(nlp):
+    # "Russia hosted the Chinese president ." is a meeting, not aid or education
+    doc = run(nlp, parsed(nlp, """
+        Russia    1 nsubj PROPN
+        hosted    1 ROOT  VERB  host VBD
+        the       4 det   DET
+        Chinese   4 amod  ADJ
+        president 1 dobj  NOUN
+    """, ents=[(0, 1, "GPE"), (3, 4, "NORP")]))
+    assert triples(doc) == {("Russia", "CONSULT", "China")}
+    spec, ents, _ = PATTERN_CASES["aid.host.people"]  # "Russia hosts Chinese workers": aid, no meeting
+    doc = run(nlp, parsed(nlp, spec, ents=ents))
+    assert triples(doc) == {("Russia", "AID", "China")}

@@ -624,6 +624,12 @@ class _Context:
                 if token.dep_ == "prep":  # "by backing": pcomp -> prep -> verb
                     token = token.head
                 continue
+            if (token.dep_ == "attr" and token.pos_ == "NOUN" and token.head.lemma_ == "be"
+                    and any(c.dep_ == "poss" for c in token.children)):
+                # "China is Brazil's largest trading partner": China trades (not "they would be
+                # a threat", where who is said to be one does not threaten)
+                token = token.head
+                continue
             if token.dep_ in ("dobj", "pobj") and (token.pos_ == "NOUN" or _nominal_gerund(token)):
                 if token.dep_ == "dobj" and token.head.lemma_.lower() in REACTIONS:
                     return []  # "the FBI is investigating the killing of X": who reacts did not do it
