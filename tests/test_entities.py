@@ -345,9 +345,9 @@ def test_a_name_run_on_into_a_number_or_a_line_break_is_cut_there(nlp):
 
 
 def test_in_a_sports_story_numbers_after_names_are_scores(nlp):
-    # "soccer results : Pohang 3 Ulsan 2 , goals : New Zealand - 15 , P. Johnson 84" tagged as
+    # "soccer league : Pohang 3 Ulsan 2 , goals : New Zealand - 15 , P. Johnson 84" tagged as
     # three names
-    words = ["soccer", "results", ":", "Pohang", "3", "Ulsan", "2", ",", "goals", ":", "New", "Zealand", "-", "15",
+    words = ["soccer", "league", ":", "Pohang", "3", "Ulsan", "2", ",", "goals", ":", "New", "Zealand", "-", "15",
              ",", "P.", "Johnson", "84"]
     labels = ["O", "O", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O", "O", "B-GPE", "I-GPE", "I-GPE", "I-GPE",
               "O", "B-PERSON", "I-PERSON", "I-PERSON"]

@@ -110,7 +110,8 @@ INSTRUMENTAL = {"use", "employ", "spend", "take", "need"}
 MEMBERS = {"member", "supporter", "official", "activist", "employee", "worker", "delegate", "representative",
            "soldier", "troop", "fighter", "leader", "part", "unit", "wing", "branch", "delegation"}
 DENYING = {"deny", "dispute", "refute"}  # "denied that he met Sullivan": the meeting is negated  # "used the gun to shoot X": no object control
-LEADING = {"lead", "head", "run", "hold", "control"}  # "US-led efforts" are the United States'; "a Houthi-held port" the Houthis'
+# "US-led efforts" are the United States'; "a Houthi-held port" is the Houthis'
+LEADING = {"lead", "head", "run", "hold", "control"}
 EVENT_PREPS = {"for", "during", "in", "at", "under"}  # not "after X": its actor is someone else
 BORDERS = {"border", "frontier", "boundary"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
