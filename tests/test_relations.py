@@ -1915,3 +1915,18 @@ def test_hosting_a_leader_is_a_meeting_and_hosting_workers_is_aid(nlp):
     spec, ents, _ = PATTERN_CASES["aid.host.people"]  # "Russia hosts Chinese workers": aid, no meeting
     doc = run(nlp, parsed(nlp, spec, ents=ents))
     assert triples(doc) == {("Russia", "AID", "China")}
+
+
+def test_a_flagged_or_owned_thing_stands_for_its_owner(nlp):
+    # "Russia seized a Chinese-flagged tanker ."
+    doc = run(nlp, parsed(nlp, """
+        Russia  1 nsubj PROPN
+        seized  1 ROOT  VERB  seize VBD
+        a       6 det   DET
+        Chinese 5 amod  ADJ
+        -       5 punct PUNCT
+        flagged 6 amod  ADJ   flagged JJ
+        tanker  1 dobj  NOUN
+        .       1 punct PUNCT
+    """, ents=[(0, 1, "GPE"), (3, 4, "NORP")]))
+    assert triples(doc) == {("Russia", "COERCE", "China")}

@@ -110,8 +110,9 @@ INSTRUMENTAL = {"use", "employ", "spend", "take", "need"}
 MEMBERS = {"member", "supporter", "official", "activist", "employee", "worker", "delegate", "representative",
            "soldier", "troop", "fighter", "leader", "part", "unit", "wing", "branch", "delegation"}
 DENYING = {"deny", "dispute", "refute"}  # "denied that he met Sullivan": the meeting is negated  # "used the gun to shoot X": no object control
-# "US-led efforts" are the United States'; "a Houthi-held port" is the Houthis'
-LEADING = {"lead", "head", "run", "hold", "control"}
+# "US-led efforts" are the United States'; "a Houthi-held port" is the Houthis', "a
+# British-flagged tanker" Britain's
+LEADING = {"lead", "head", "run", "hold", "control", "flag", "flagged", "own", "register", "operate"}
 EVENT_PREPS = {"for", "during", "in", "at", "under"}  # not "after X": its actor is someone else
 BORDERS = {"border", "frontier", "boundary"}
 MODIFIER_RANK = {"appos": 0, "compound": 1, "poss": 2, "nmod": 3, "amod": 4}
@@ -507,11 +508,12 @@ class _Context:
                 for pobj in prep.children if pobj.dep_ == "pobj" and pobj.i in self.at]
 
     def _leader(self, noun: Token) -> _Arg | None:
-        """The leader a group noun stands for: "US-led efforts", "forces led by the United States"."""
+        """The leader a group noun stands for, or the owner of a thing: "US-led efforts", "forces
+        led by the United States", "a British-flagged tanker"."""
         for child in noun.children:
             if child.dep_ in ("amod", "acl") and child.lemma_.lower() in LEADING:
                 for mark in child.children:
-                    if mark.dep_ in ("npadvmod", "compound") and mark.i in self.at:
+                    if mark.dep_ in ("npadvmod", "compound", "amod") and mark.i in self.at:
                         return self.arg(self.at[mark.i])
                     if mark.dep_ == "agent":
                         for pobj in mark.children:
