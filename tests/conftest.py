@@ -91,5 +91,10 @@ def triples(doc: Doc) -> set[tuple[str, str, str]]:
     return {(r["source"], r["relation"], r["target"]) for r in doc._.relations}
 
 
+def relation_types(doc: Doc) -> set[str]:
+    """The relation types a Doc's rows have."""
+    return {r["relation"] for r in doc._.relations}
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -215,9 +215,10 @@ class ActorResolver:
             found.append(Span(doc, start, end, label=entry["label"], kb_id=actor_id, span_id=resolution))
         found = self._whole_names(doc, filter_spans(found), ents)
         ents = self._correct_ents(doc, found, ents)
-        states = {i for span in found if self.by_id[span.kb_id_]["type"] == "state"
-                  for i in range(span.start, span.end)}
-        ents = sports_teams(doc, ents, states)
+        if ents and sports_story(doc):
+            states = {i for span in found if self.by_id[span.kb_id_]["type"] == "state"
+                      for i in range(span.start, span.end)}
+            ents = sports_teams(doc, ents, states)
         taken = {i for span in found for i in range(span.start, span.end)}
         for ent in ents:
             if ent.label_ not in self.ner_labels or any(i in taken for i in range(ent.start, ent.end)):
@@ -518,11 +519,9 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
     said ("Olabisi Afolabi ( Nigeria )"), unless a word of it names a club ("Real Madrid (
     Spain )").
 
-    Returns the document's entities, written back to `doc.ents` when a label changed. Only a
-    story with two sports words ("innings", "soccer", "goalkeeper"; `sports_story`) is looked at.
+    Returns the document's entities, written back to `doc.ents` when a label changed. For a
+    sports story only (`sports_story`), which the caller checks.
     """
-    if not ents or not sports_story(doc):
-        return ents
     teams: set[str] = set()
     athletes: set[int] = set()
     dated = {ent.start for ent in ents if ent.label_ in ("DATE", "TIME")}
@@ -532,7 +531,8 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
             continue
         if ent.label_ not in _TEAM_LABELS or any(i in nations for i in range(ent.start, ent.end)):
             continue
-        if normalise(ent.text) in HOME_NATIONS or any(_INITIAL.match(t.text) for t in ent):
+        key = normalise(ent.text)
+        if key in HOME_NATIONS or any(_INITIAL.match(t.text) for t in ent):
             continue
         before = doc[ent.start - 1] if ent.start > 0 else None
         if before is not None and before.lower_ in ("at", "in"):
@@ -545,7 +545,7 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
             ent.root.dep_ in ("nsubj", "dobj") and head.lemma_ in PLAY_VERBS
             or ent.root.dep_ == "pobj" and head.lower_ in _OPPONENT and head.head.lemma_ in PLAY_VERBS)
         if scored or plays:
-            teams.add(normalise(ent.text))
+            teams.add(key)
     if not teams and not athletes:
         return ents
     # every mention of a team's name but a dateline's ("NEW YORK 1996-08-30") and a place's

@@ -256,6 +256,7 @@ SPORTS_WORDS = {
     "play-off", "play-offs", "playoff", "playoffs", "touchdown", "homer", "pitcher", "umpire", "scoreboard",
     "scorers", "championship",
 }
+_SPORTS_KEY = ("geoextract", "sports_story")
 SPORTS_WORDS_TOO = {"football", "league", "goals", "standings", "referee", "match", "matches", "tournament", "coach",
                     "stadium", "season", "squash", "defender", "title", "cup", "team", "boxing", "badminton"}
 
@@ -324,9 +325,13 @@ def sports_story(doc: Doc) -> bool:
     """Whether the document is a sports story: words only sports stories use twice, or once
     with two that other stories use too ("soccer ... league ... goals"). A political story
     that mentions football, a league and goals is none."""
-    lower = doc.to_array(LOWER)
-    only = int(np.count_nonzero(_member(lower, _ids()["sports"])))
-    return only >= 2 or (only == 1 and int(np.count_nonzero(_member(lower, _ids()["sports too"]))) >= 2)
+    known = doc.user_data.get(_SPORTS_KEY)  # the entity and actor stages both ask: read once
+    if known is None:
+        lower = doc.to_array(LOWER)
+        only = int(np.count_nonzero(_member(lower, _ids()["sports"])))
+        known = only >= 2 or (only == 1 and int(np.count_nonzero(_member(lower, _ids()["sports too"]))) >= 2)
+        doc.user_data[_SPORTS_KEY] = known
+    return known
 
 
 def _hyphenated_names(doc: Doc, ents: list[Span]) -> list[Span]:

@@ -521,6 +521,28 @@ class _Context:
                                 return self.arg(self.at[pobj.i])
         return None
 
+    def _bound_by_clause(self, token: Token) -> Token | None:
+        """The word a subject pronoun means by the clause it stands in, if the clause says:
+        the speaker of "Novartis said (that) it would merge ..." (the speaker speaks of
+        itself), or the object of "the ambulance took Oswald to hospital after he was shot"
+        (when the main clause's subject is no actor, the subject of its clause of time or
+        cause is its object)."""
+        if token.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        verb = token.head.head
+        if token.head.dep_ == "ccomp":
+            speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if verb.lemma_.lower() in SAY_VERBS and speaker is not None and speaker.i < token.i:
+                return speaker
+        elif token.head.dep_ == "advcl":
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None and subject.lower_ in RELATIVE and verb.dep_ == "relcl":
+                subject = verb.head  # "the ambulance that took ..."
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < token.i), None)
+            if subject is not None and obj is not None and self._actor_at(subject, depth=3) is None:
+                return obj
+        return None
+
     def _antecedent(self, token: Token, kind: str, at: Span, how: str, besides: str = "") -> _Arg | None:
         """The most recent compatible actor within the last two sentences (a small rule
         resolver): its own sentence first, there and before a subject first, else the nearest
@@ -531,26 +553,11 @@ class _Context:
         # in their own sentence first
         here = self.sents[sent].start if how == "description" or token.dep_ not in ("nsubj", "nsubjpass") else 0
         allowed = COMPATIBLE[kind]
-        if how == "pronoun" and token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ccomp":
-            # "Novartis said (that) it would merge ...": the speaker speaks of itself
-            verb = token.head.head
-            speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if verb.lemma_.lower() in SAY_VERBS and speaker is not None and speaker.i < token.i:
-                found = self._actor_at(speaker, depth=3)
-                if found is not None and found.type in allowed and found.actor_id != besides:
-                    return _Arg(found.span, found.name, found.type, at=at, how=how)
-        if how == "pronoun" and token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "advcl":
-            # "the ambulance took Oswald to hospital after he was shot": when the main clause's
-            # subject is no actor, the subject of its clause of time or cause is its object
-            verb = token.head.head
-            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None and subject.lower_ in RELATIVE and verb.dep_ == "relcl":
-                subject = verb.head  # "the ambulance that took ..."
-            obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < token.i), None)
-            if subject is not None and obj is not None and self._actor_at(subject, depth=3) is None:
-                found = self._actor_at(obj, depth=3)
-                if found is not None and found.type in allowed and found.actor_id != besides:
-                    return _Arg(found.span, found.name, found.type, at=at, how=how)
+        word = self._bound_by_clause(token) if how == "pronoun" else None
+        if word is not None:
+            found = self._actor_at(word, depth=3)
+            if found is not None and found.type in allowed and found.actor_id != besides:
+                return _Arg(found.span, found.name, found.type, at=at, how=how)
         bound = _clause_subjects(token) if how == "pronoun" else set()
         fallback = None
         for span in reversed(self.mentions):
