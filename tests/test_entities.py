@@ -358,6 +358,51 @@ def test_in_a_sports_story_numbers_after_names_are_scores(nlp):
     assert ents(doc) == [("Pohang 3 Ulsan 2", "ORG"), ("New Zealand - 15", "GPE"), ("P. Johnson 84", "PERSON")]
 
 
+def test_in_a_sports_story_untagged_names_in_a_table_are_teams_or_players(nlp):
+    # a cricket and soccer story's tables, no name tagged by the NER but "T.O'Gorman" (a person)
+    # and a CARDINAL over one row's numbers
+    words = ["cricket", "championship", "\n", "Stoke", "4", "3", "1", "\n", "Port", "Vale", "4", "1", "\n",
+             "Division", "2", "\n", "AUGUST", "31", "\n", "Birmingham", "v", "Barnsley", "\n", "KANSAS", "CITY",
+             "AT", "DETROIT", "\n", "W", "L", "\n", "Essex", "532", "(", "Zeyer", "52nd", ")", "\n", "Streak",
+             "10-1-47-2", "\n", "G.", "Thorpe", "54", ",", "T.O'Gorman", "109", "\n", "H.", "Streak", "b", "Such", "\n",
+             "The", "26-year-old"]
+    labels = ["O"] * len(words)
+    labels[4:7] = ["B-CARDINAL", "I-CARDINAL", "I-CARDINAL"]
+    labels[45] = "B-PERSON"
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [
+        ("Stoke", "ORG"), ("4 3 1", "CARDINAL"), ("Port Vale", "ORG"), ("Birmingham", "ORG"), ("Barnsley", "ORG"), ("KANSAS CITY", "ORG"),
+        ("Essex", "ORG"), ("Zeyer", "PERSON"), ("Streak", "PERSON"), ("G. Thorpe", "PERSON"),
+        ("T.O'Gorman", "PERSON"), ("H. Streak", "PERSON")]
+    words[0], words[1] = "election", "votes"  # no sports story: no table read
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("4 3 1", "CARDINAL"), ("T.O'Gorman", "PERSON")]
+
+
+def test_a_datelines_places_are_places(nlp):
+    # "Talks end . \n CATANIA , Sicily 1996-08-29 \n MOSCOW ( Reuters ) - Jim Adams 1996-08-29"
+    # with the NER calling CATANIA an organisation, missing Sicily and calling MOSCOW a person
+    words = ["Talks", "end", ".", "\n", "CATANIA", ",", "Sicily", "1996-08-29", "\n", "MOSCOW", "(", "Reuters",
+             ")", "-", "met", "Jim", "Adams", "1996-08-29"]
+    labels = ["O"] * len(words)
+    labels[4], labels[9], labels[15:17] = "B-ORG", "B-PERSON", ["B-PERSON", "I-PERSON"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("CATANIA", "GPE"), ("Sicily", "GPE"), ("MOSCOW", "GPE"), ("Jim Adams", "PERSON")]
+
+
+def test_a_persons_family_name_alone_is_the_person(nlp):
+    # "Wang Donghai was held . Police held Wang . Wang 's family , Pirelli SpA and Pirelli" with
+    # the NER calling "Wang" an organisation twice and "Pirelli SpA" a person
+    words = ["Wang", "Donghai", "was", "held", ".", "Police", "held", "Wang", ".", "Wang", "'s", "family", ",",
+             "Pirelli", "SpA", "and", "Pirelli"]
+    labels = ["O"] * len(words)
+    labels[0:2], labels[7], labels[9], labels[13:15], labels[16] = (
+        ["B-PERSON", "I-PERSON"], "B-ORG", "B-ORG", ["B-PERSON", "I-PERSON"], "B-ORG")
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Wang Donghai", "PERSON"), ("Wang", "PERSON"), ("Wang", "PERSON"), ("Pirelli SpA", "PERSON"),
+                         ("Pirelli", "ORG")]
+
+
 def test_a_plural_noun_that_begins_a_sentence_is_no_name(nlp):
     # "Missiles hit Israel . Islamists protested ." with both first words tagged as names
     doc = parsed(nlp, """

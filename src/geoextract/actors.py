@@ -40,7 +40,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .entities import sports_story
+from .entities import CLUB_WORDS, INITIAL, sports_story
 
 # Roles in time and the actors table need no spaCy: they live in rules and table, so a run
 # served from the cache never imports spaCy; they stay importable from here.
@@ -532,7 +532,7 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
         if ent.label_ not in _TEAM_LABELS or any(i in nations for i in range(ent.start, ent.end)):
             continue
         key = normalise(ent.text)
-        if key in HOME_NATIONS or any(_INITIAL.match(t.text) for t in ent):
+        if key in HOME_NATIONS or any(INITIAL.match(t.text) for t in ent):
             continue
         before = doc[ent.start - 1] if ent.start > 0 else None
         if before is not None and before.lower_ in ("at", "in"):
@@ -567,14 +567,9 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
 PLAY_VERBS = {"beat", "defeat", "draw", "lose", "play", "host", "face", "meet", "thrash", "rout", "edge", "overcome",
               "tie", "trail", "dismiss", "concede", "eliminate", "knock", "upset"}
 HOME_NATIONS = {"england", "scotland", "wales", "northern ireland"}
-# Words of clubs' names: "Real Madrid", "Bristol City", "Glasgow Rangers".
-CLUB_WORDS = {"real", "city", "united", "town", "county", "rovers", "rangers", "athletic", "athletico", "atletico",
-              "albion", "wanderers", "celtic", "dynamo", "dinamo", "spartak", "sporting", "olympique", "inter", "fc",
-              "ac", "sc", "club", "team", "hotspur", "villa", "borussia", "juventus", "lazio", "ajax", "benfica"}
 _TEAM_LABELS = ("GPE", "LOC", "PERSON", "FAC")
 _SCORE = re.compile(r"\d+(?:-\d+)?$")  # "84", "2-1", "108-3"; not bowling figures "8-0-37-2"
 _OPPONENT = {"to", "with", "against", "over"}  # "lost to X", "drew with X", "a win over X"
-_INITIAL = re.compile(r"[A-Z]\.$")
 
 
 def _word_at(doc: Doc, token: Token) -> str:

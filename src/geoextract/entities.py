@@ -126,16 +126,20 @@ def consistent_entities(doc: Doc) -> Doc:
     if not ents:
         return doc
     votes: dict[str, Counter] = defaultdict(Counter)
+    sports = sports_story(doc)
     for ent in ents:
-        if ent.label_ not in NAME_LABELS:
-            continue
+        if ent.label_ not in NAME_LABELS or sports and _dateline(ent):
+            continue  # a sports story's dateline place may be a club too: "NICE , France 1996-08-29"
         votes[_key(ent.text)][ent.label_] += len(ent)
         if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].text[:1].isupper():
             votes[_key(ent[-1].text)]["PERSON"] += 2  # "Lebed" after "Alexander Lebed"
     label_of = {key: counts.most_common(1)[0][0] for key, counts in votes.items()}
+    for key in _name_parts(ents):
+        if label_of.get(key) == "ORG":
+            label_of[key] = "PERSON"  # "Wang" after "Wang Donghai", however often the NER said ORG
     new_ents: list[Span] = []
     for ent in ents:
-        label = label_of.get(_key(ent.text)) if ent.label_ in NAME_LABELS else None
+        label = label_of.get(_key(ent.text)) if ent.label_ in NAME_LABELS and not _dateline(ent) else None
         new_ents.append(Span(doc, ent.start, ent.end, label=label) if label and label != ent.label_ else ent)
     # mentions the NER missed: the same spelling as a tagged name (up to four tokens)
     covered = {i for ent in new_ents for i in range(ent.start, ent.end)}
@@ -163,12 +167,43 @@ def consistent_entities(doc: Doc) -> Doc:
                     found = span
                     break
         if found is not None:
-            added.append(Span(doc, found.start, found.end, label=label_of[_key(found.text)]))
+            label = label_of[_key(found.text)]
+            start = found.start
+            if label == "PERSON" and start > 0 and start - 1 not in covered and INITIAL.match(doc[start - 1].text):
+                start -= 1  # "H. Streak" after "Streak 10-1-47-2"
+            added.append(Span(doc, start, found.end, label=label))
             i = found.end
     if added:
         new_ents = filter_spans(new_ents + added)
     doc.ents = sorted(new_ents, key=lambda span: span.start)
     return doc
+
+
+# Words that end a company's name, which the NER may take for a person's ("Pirelli SpA").
+_COMPANY_ENDS = {"spa", "sa", "ag", "nv", "bv", "ab", "as", "asa", "oy", "gmbh", "plc", "inc", "corp", "ltd", "co",
+                 "llc", "lp", "group", "holdings", "bank"} | ORG_HEADS
+
+
+def _name_parts(ents: list[Span]) -> set[str]:
+    """The family and given names of the document's people of two or more words, which alone
+    mean the person: "Lebed" after "Alexander Lebed", "Wang" after "Wang Donghai" (a Chinese
+    name puts the family name first). Not an initial, a particle or a word that is no name."""
+    parts = set()
+    for ent in ents:
+        if (ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_.rstrip(".") not in _COMPANY_ENDS
+                and not any(t.lower_ in TITLES for t in ent)):  # not "[Tory Treasurer Lord] Kalms"
+            for token in (ent[0], ent[-1]):
+                if token.text[:1].isupper() and len(token.text) > 2 and token.lower_ not in _STOP | TITLES:
+                    parts.add(_key(token.text))
+    return parts
+
+
+def _dateline(ent: Span) -> bool:
+    """Whether the name is a dateline's place, a date after it: "NEW YORK 1996-08-30" keeps the
+    NER's label when the story's table calls the New York team an organisation."""
+    doc = ent.doc
+    end = ent.end + 2 if ent.end + 1 < len(doc) and doc[ent.end].text == "," else ent.end  # "NICE , France 1996-08-29"
+    return end < len(doc) and bool(_DATE.match(_figure(doc, doc[end])))
 
 
 def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -178,7 +213,10 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     are looked at, found with one numpy test over the document's lower-case, lemma and
     dependency ids.
     """
-    ents = [ent for ent in _cut_names(doc, ents, sports_story(doc)) if not _plural_noun_first(ent)]
+    sports = sports_story(doc)
+    ents = [ent for ent in _cut_names(doc, _datelines(doc, ents), sports) if not _plural_noun_first(ent)]
+    if sports:
+        ents = _table_names(doc, ents)
     names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
     if not len(doc):
         return names.ents
@@ -245,6 +283,7 @@ NUMBERED = {"highway", "route", "interstate", "road", "street", "avenue", "chann
             "number", "no", "no."}
 _NUMBER = re.compile(r"\d[\d.,:/-]*$")  # "84", "4-38", "1996-08-30", "212-859-1620"; not "3M" or "20th"
 _DATE = re.compile(r"\d{4}-\d\d-\d\d$")
+INITIAL = re.compile(r"[A-Z]\.(?![A-Z]\.)")  # a first name's initial: "P.", "T.O'Gorman"; not "U.S."
 # Words of sports stories (`sports_story`): those only sports stories use, and those political
 # and business stories use too ("the Arab League", "policy goals", "football hooligans",
 # "Boxing Day").
@@ -257,6 +296,10 @@ SPORTS_WORDS = {
     "scorers", "championship",
 }
 _SPORTS_KEY = ("geoextract", "sports_story")
+# Words of clubs' names: "Real Madrid", "Bristol City", "Glasgow Rangers".
+CLUB_WORDS = {"real", "city", "united", "town", "county", "rovers", "rangers", "athletic", "athletico", "atletico",
+              "albion", "wanderers", "celtic", "dynamo", "dinamo", "spartak", "sporting", "olympique", "inter", "fc",
+              "ac", "sc", "club", "team", "hotspur", "villa", "borussia", "juventus", "lazio", "ajax", "benfica"}
 SPORTS_WORDS_TOO = {"football", "league", "goals", "standings", "referee", "match", "matches", "tournament", "coach",
                     "stadium", "season", "squash", "defender", "title", "cup", "team", "boxing", "badminton"}
 
@@ -309,6 +352,146 @@ def _breaks(token: Token, ent: Span, sports: bool) -> bool:
     if before.is_lower or before.lower_ in NUMBERED:
         return False
     return sports or bool(_DATE.match(token.text))
+
+
+# Words before a number in a sports table that name no team: "Round 2", "Game 5", "Hole 17",
+# "World 4,000 metres", "Halftime 1-0".
+_TABLE_WORDS = NUMBERED | {"round", "race", "game", "games", "heat", "leg", "week", "hole", "holes", "pool", "set",
+                           "match", "matchday", "innings", "lap", "laps", "day", "year", "years", "age", "aged",
+                           "over", "overs", "grade", "class", "series", "page", "pct", "pts", "gb", "total",
+                           "world", "olympic", "european", "record", "halftime", "half-time", "attendance", "euro"}
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+             "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+# Entities of the NER that a name in a table takes the place of: its readings of a table's
+# numbers ("[Reading 4 1]" DATE, "[Oxford 4 1]" PRODUCT).
+_TABLE_NOISE = ("CARDINAL", "DATE", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "ORDINAL", "QUANTITY")
+_SEPARATORS = {":", ",", ";", "v", "v.", "vs", "vs."}  # "Postponed : Birmingham v Barnsley"
+
+
+def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """In a sports story, the capitalised words the NER left untagged in a results table,
+    standings or a scorecard are a name: they stand between the start of a line, a number, a
+    bracket or a separator and a score, a "v" or an upper-case "AT" ("Stoke 4 3 1 0 7 4 10",
+    "Cowdenbeath 0 Arbroath 0", "Birmingham v Barnsley", "KANSAS CITY AT DETROIT", "( Italy )
+    MG-Technogym 1 second").
+
+    A team's (ORG; the actor stage gives a state's name back its own label, a national side in
+    "Romania 2 Lithuania 1"), unless it is a player's (PERSON): a name with an initial ("G.
+    Thorpe 54"), one before bowling figures ("Prasad 6-0-47-0") or a minute ("( Zeyer 52nd )"),
+    one in brackets before a number ("( Giles 57 not out"), or one of two or more words in a
+    table of players (`players` below; "Ian Woosnam 70 76"). Not a date ("AUGUST 31"), a
+    numbered thing ("Round 2", "Division 1"), a column heading of one or two letters ("W",
+    "L"), or a name whose words the NER tagged a person elsewhere (the entity stage adds those
+    mentions itself).
+    """
+    owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    people = {_key(token.text) for ent in ents if ent.label_ == "PERSON" for token in ent}
+    # a table of players: names of two or more words the NER called people before a bracket
+    # ("Mike Clayton ( Australia ) 69"); names of two or more words in it are people too ("Ian
+    # Woosnam 70 76"), unless a word names a club
+    players = sum(1 for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 and ent.end < len(doc)
+                  and doc[ent.end].text == "(")
+    found: list[Span] = []
+    i, n = 0, len(doc)
+    while i < n:
+        if not _table_word(doc[i], owner):
+            i += 1
+            continue
+        start = i
+        while i < n and (_table_word(doc[i], owner) or (
+                doc[i].lower_ in ("of", "and", "&", "de") and i + 1 < n and _table_word(doc[i + 1], owner))):
+            i += 1
+        run = doc[start:i]
+        before = doc[start - 1] if start else None
+        after = doc[i] if i < n else None
+        if after is None or before is not None and before.i in owner and owner[before.i].label_ in NAME_LABELS:
+            continue
+        # not after "AT": "MINNESOTA AT MILWAUKEE" is where the game is played
+        opened = (before is None or (before.is_space and "\n" in before.text) or _NUMBER.match(before.text)
+                  or before.lower_ in _SEPARATORS or before.text in ("(", ")"))
+        figure = _figure(doc, after)
+        bowled = figure.count("-") >= 2 and not _DATE.match(figure)
+        minute = bool(_MINUTE.match(after.text))
+        versus = ("v", "v.", "vs", "vs.")
+        closed = (bool(figure) and not _DATE.match(figure)) or minute or after.lower_ in versus or (
+            run.text.isupper() and after.text == "AT" and i + 1 < n and doc[i + 1].is_upper) or (
+            before is not None and before.lower_ in versus and (after.is_space or after.text in (",", ".", ";")))
+        if not (opened and closed) or run[-1].lower_ in _TABLE_WORDS:
+            continue
+        if any(t.lower_ in _CALENDAR for t in run) or (len(run) == 1 and len(run.text) < 3):
+            continue
+        if any(_key(t.text) in people for t in run):
+            continue
+        person = (bowled or minute or any(INITIAL.match(t.text) for t in run)
+                  or (before is not None and before.text == "(" and bool(figure))
+                  or len(run) > 1 and players >= 2 and not any(t.lower_ in CLUB_WORDS for t in run))
+        found.append(Span(doc, start, i, label="PERSON" if person else "ORG"))
+    return _replace(ents, found)
+
+
+def _replace(ents: list[Span], found: list[Span]) -> list[Span]:
+    """`ents` with the spans `found` in place of the entities they overlap."""
+    if not found:
+        return ents
+    taken = {i for span in found for i in range(span.start, span.end)}
+    kept = [ent for ent in ents if not any(i in taken for i in range(ent.start, ent.end))]
+    return sorted(kept + found, key=lambda span: span.start)
+
+
+_MINUTE = re.compile(r"\d{1,3}(?:st|nd|rd|th)$")  # a scorer's minute: "( Zeyer 52nd )"
+
+
+def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A dateline's places are places, whatever the NER said or missed: the capitalised words
+    from the start of a line to a date or "( Reuters )", a comma between places ("BONN
+    1996-08-29", "CATANIA , Sicily 1996-08-29", "MOSCOW ( Reuters )")."""
+    found: list[Span] = []
+    for token in doc:
+        if not (_DATE.match(_figure(doc, token)) or token.text == "(" and token.i + 2 < len(doc)
+                and doc[token.i + 1].text == "Reuters" and doc[token.i + 2].text == ")"):
+            continue
+        if token.i == 0 or not doc[token.i - 1].text[:1].isupper():
+            continue
+        parts, end, k = [], token.i, token.i - 1
+        while k >= 0 and not (doc[k].is_space and "\n" in doc[k].text):
+            word = doc[k]
+            if word.text == ",":
+                if end == k + 1 or k == 0:
+                    break
+                parts.append((k + 1, end))
+                end = k
+            elif not (word.text[:1].isupper() or word.lower_ in _SMALL_WORDS and k + 1 < end):
+                break
+            k -= 1
+        if not (k < 0 or doc[k].is_space and "\n" in doc[k].text) or end == k + 1:
+            continue  # not from the start of a line
+        parts.append((k + 1, end))
+        if len(parts) <= 3 and all(e - b <= 4 for b, e in parts):
+            found.extend(Span(doc, b, e, label="GPE") for b, e in parts)
+    return _replace(ents, found)
+
+
+def _table_word(token: Token, owner: dict[int, Span]) -> bool:
+    """A capitalised word no name or amount claims: a word of a team's name in a table."""
+    ent = owner.get(token.i)
+    if ent is not None and ent.label_ not in _TABLE_NOISE:
+        return False
+    text = token.text
+    return (text[:1].isupper() and text != "AT" and not token.is_space and any(c.isalpha() for c in text)
+            and "\n" not in text)
+
+
+def _figure(doc: Doc, token: Token) -> str:
+    """The number that starts at `token`, up to the next white space ("4", "2-1", "429-7",
+    "22-8-45-3"), or "" when no number starts there or the word goes on ("26-year-old")."""
+    if not _NUMBER.match(token.text):
+        return ""
+    end = token.i
+    while end + 1 < len(doc) and not doc[end].whitespace_ and not doc[end + 1].is_space:
+        end += 1
+    text = doc[token.i:end + 1].text.rstrip(".,;:)")
+    return text if _NUMBER.match(text) else ""  # not "26-year-old"
 
 
 def _plural_noun_first(ent: Span) -> bool:
