@@ -609,3 +609,28 @@ def test_a_venue_and_a_bowler_are_no_team(nlp):
                        ents=ents))
     assert [(e.text, e.label_) for e in doc.ents] == [("Portsmouth", "GPE"), ("Surrey", "ORG"), ("Kent", "ORG"),
                                                       ("Croft", "PERSON")]
+
+
+def test_a_clubs_name_the_ner_called_a_person_and_a_standings_row_read_as_a_date(nlp):
+    # "soccer league : Hansa Rostock 0 Manchester United 2 \n CHICAGO 63 62" with two clubs
+    # called people and a row's numbers called a date; in a golf story's table, with athletes
+    # listed before their states, a name of two words before rounds stays a person
+    from spacy.tokens import Doc
+
+    def table(words, labels):
+        return Doc(nlp.vocab, words=words, spaces=[w != "\n" for w in words], heads=[0] * len(words),
+                   deps=["ROOT"] + ["dep"] * (len(words) - 1), pos=["PROPN"] * len(words), ents=labels)
+
+    words = ["soccer", "league", "goals", ":", "Hansa", "Rostock", "0", "Manchester", "United", "2", "\n",
+             "CHICAGO", "63", "62"]
+    labels = ["O"] * 4 + ["B-PERSON", "I-PERSON", "O", "B-PERSON", "I-PERSON", "O", "O", "B-GPE", "B-DATE",
+                          "I-DATE"]
+    doc = run(nlp, table(words, labels))
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ != "DATE"] == [
+        ("Hansa Rostock", "ORG"), ("Manchester United", "ORG"), ("CHICAGO", "ORG")]
+    words = ["golf", "championship", ":", "Hal", "Sutton", "72", "69", ",", "Ian", "Woosnam", "(", "Wales", ")", "70",
+             ",", "Mike", "Clayton", "(", "Australia", ")", "71"]
+    labels = ["O"] * 3 + ["B-PERSON", "I-PERSON", "O", "O", "O", "B-PERSON", "I-PERSON", "O", "B-GPE", "O", "O",
+                          "O", "B-PERSON", "I-PERSON", "O", "B-GPE", "O", "O"]
+    doc = run(nlp, table(words, labels))
+    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Hal Sutton", "Ian Woosnam", "Mike Clayton"]

@@ -40,7 +40,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .entities import CLUB_WORDS, INITIAL, sports_story
+from .entities import CLUB_WORDS, INITIAL, players_table, sports_story
 
 # Roles in time and the actors table need no spaCy: they live in rules and table, so a run
 # served from the cache never imports spaCy; they stay importable from here.
@@ -510,9 +510,10 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
     Somerset", "Kent 108-3", "Pohang 3 Ulsan 2"), not a place or a person, wherever its name
     appears in the story. A state's national side keeps the state's name and label (`nations`:
     the tokens of gazetteer states; "Romania beat Lithuania 2-1"), and so do England, Scotland,
-    Wales and Northern Ireland. A player is no team: a name with an initial ("P. Johnson 84")
-    or of more than one word the NER calls a person, one followed by bowling figures ("Croft
-    8-0-37-2") or after a lower-case word ("c Croft b Gough 33"). A date after a name is no
+    Wales and Northern Ireland. A player is no team: a name with an initial ("P. Johnson 84"),
+    one of more than one word the NER calls a person unless it is a club's (`_club`), one
+    followed by bowling figures ("Croft 8-0-37-2") or after a lower-case word ("c Croft b Gough
+    33"). A date after a name is no
     score: "MILWAUKEE , Wisconsin 1996-08-29" is a dateline, and stays a place; so does a name
     after "at" or "in" ("At Portsmouth : Middlesex beat Hampshire", "In Pittsburgh , ..."). A name of two
     or more words followed by a state in brackets is an athlete, a person, whatever the NER
@@ -524,7 +525,10 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
     """
     teams: set[str] = set()
     athletes: set[int] = set()
-    dated = {ent.start for ent in ents if ent.label_ in ("DATE", "TIME")}
+    athletes_listed = players_table(doc, ents)
+    # a date after a name, not the numbers of a standings row the NER read as one ("CHICAGO [63 62]")
+    dated = {ent.start for ent in ents if ent.label_ in ("DATE", "TIME")
+             and any(t.is_alpha or _YEAR.search(t.text) for t in ent)}
     for ent in ents:
         if ent.label_ in ("ORG", "GPE", "LOC", "FAC") and _for_nation(doc, ent, nations):
             athletes.add(ent.start)
@@ -539,7 +543,8 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
             continue  # "At Portsmouth : Middlesex beat Hampshire": where, not who
         after = doc[ent.end] if ent.end < len(doc) else None
         scored = (after is not None and after.i not in dated and bool(_SCORE.match(_word_at(doc, after)))
-                  and (ent.label_ != "PERSON" or len(ent) == 1) and not (before is not None and before.is_lower))
+                  and (ent.label_ != "PERSON" or len(ent) == 1 or _club(doc, ent, athletes_listed))
+                  and not (before is not None and before.is_lower))
         head = ent.root.head
         plays = ent.label_ != "PERSON" and (
             ent.root.dep_ in ("nsubj", "dobj") and head.lemma_ in PLAY_VERBS
@@ -569,6 +574,7 @@ PLAY_VERBS = {"beat", "defeat", "draw", "lose", "play", "host", "face", "meet", 
 HOME_NATIONS = {"england", "scotland", "wales", "northern ireland"}
 _TEAM_LABELS = ("GPE", "LOC", "PERSON", "FAC")
 _SCORE = re.compile(r"\d+(?:-\d+)?$")  # "84", "2-1", "108-3"; not bowling figures "8-0-37-2"
+_YEAR = re.compile(r"\d{4}")
 _OPPONENT = {"to", "with", "against", "over"}  # "lost to X", "drew with X", "a win over X"
 
 
@@ -579,6 +585,19 @@ def _word_at(doc: Doc, token: Token) -> str:
     while end + 1 < len(doc) and not doc[end].whitespace_ and not doc[end + 1].is_space:
         end += 1
     return doc[token.i:end + 1].text.rstrip(".,;:)")
+
+
+def _club(doc: Doc, ent: Span, athletes_listed: bool) -> bool:
+    """Whether a name of two or more words the NER called a person, a score after it, is a
+    club's: a word of it names a club ("Manchester United 2"), or the story lists no athletes
+    (`players_table`) and the name is no scorer's in brackets ("( Roberto Carlos 79 )") or a
+    golfer's before rounds ("Hal Sutton 72 69 74 70"): "Ajax Amsterdam 2", "Hansa Rostock 0"."""
+    if any(t.lower_ in CLUB_WORDS for t in ent):
+        return True
+    if athletes_listed or (ent.start > 0 and doc[ent.start - 1].text == "("):
+        return False
+    rounds = [t for t in doc[ent.end:ent.end + 2] if t.is_digit]
+    return not (len(rounds) == 2 and all(60 <= int(t.text) <= 85 for t in rounds))
 
 
 def _for_nation(doc: Doc, ent: Span, nations: set[int]) -> bool:

@@ -266,7 +266,7 @@ def _ids() -> dict[str, np.ndarray]:
     return {"words": array(TITLES | COMPANY_ROLES | NAMED_ORG_HEADS | {"who", "whom"}), ",": array({","}),
             "lemmas": array(PERSON_ROLES | KILLING | SAY_VERBS | DEFENDANT_PASSIVE | DEFENDANT_ACTIVE),
             "small": array(_SMALL_WORDS), "sports": array(SPORTS_WORDS),
-            "sports too": array(SPORTS_WORDS_TOO)}
+            "sports too": array(SPORTS_WORDS_TOO), "cricket": array(CRICKET_WORDS)}
 
 
 def _member(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -295,6 +295,7 @@ SPORTS_WORDS = {
     "play-off", "play-offs", "playoff", "playoffs", "touchdown", "homer", "pitcher", "umpire", "scoreboard",
     "scorers", "championship",
 }
+CRICKET_WORDS = {"cricket", "innings", "wicket", "wickets", "batsman", "bowler", "bowling", "lbw"}
 _SPORTS_KEY = ("geoextract", "sports_story")
 # Words of clubs' names: "Real Madrid", "Bristol City", "Glasgow Rangers".
 CLUB_WORDS = {"real", "city", "united", "town", "county", "rovers", "rangers", "athletic", "athletico", "atletico",
@@ -380,18 +381,14 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
     "Romania 2 Lithuania 1"), unless it is a player's (PERSON): a name with an initial ("G.
     Thorpe 54"), one before bowling figures ("Prasad 6-0-47-0") or a minute ("( Zeyer 52nd )"),
     one in brackets before a number ("( Giles 57 not out"), or one of two or more words in a
-    table of players (`players` below; "Ian Woosnam 70 76"). Not a date ("AUGUST 31"), a
+    table of players (`players_table`; "Ian Woosnam 70 76"). Not a date ("AUGUST 31"), a
     numbered thing ("Round 2", "Division 1"), a column heading of one or two letters ("W",
     "L"), or a name whose words the NER tagged a person elsewhere (the entity stage adds those
     mentions itself).
     """
     owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
     people = {_key(token.text) for ent in ents if ent.label_ == "PERSON" for token in ent}
-    # a table of players: names of two or more words the NER called people before a bracket
-    # ("Mike Clayton ( Australia ) 69"); names of two or more words in it are people too ("Ian
-    # Woosnam 70 76"), unless a word names a club
-    players = sum(1 for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 and ent.end < len(doc)
-                  and doc[ent.end].text == "(")
+    players = players_table(doc, ents)
     found: list[Span] = []
     i, n = 0, len(doc)
     while i < n:
@@ -425,9 +422,25 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         person = (bowled or minute or any(INITIAL.match(t.text) for t in run)
                   or (before is not None and before.text == "(" and bool(figure))
-                  or len(run) > 1 and players >= 2 and not any(t.lower_ in CLUB_WORDS for t in run))
+                  or len(run) > 1 and players and not any(t.lower_ in CLUB_WORDS for t in run))
         found.append(Span(doc, start, i, label="PERSON" if person else "ORG"))
     return _replace(ents, found)
+
+
+def players_table(doc: Doc, ents: list[Span]) -> bool:
+    """Whether the sports story lists athletes: two or more names of two or more words the NER
+    called people stand before a bracket ("Mike Clayton ( Australia ) 69"), or it is about
+    cricket, whose clubs are counties and states. Names of two or more words in its tables are
+    people ("Ian Woosnam 70 76", "Alec Stewart 3 5 0 396"), unless a word names a club."""
+    if np.count_nonzero(_member(doc.to_array(LOWER), _ids()["cricket"])):
+        return True
+    found = 0
+    for ent in ents:
+        if ent.label_ == "PERSON" and len(ent) > 1 and ent.end < len(doc) and doc[ent.end].text == "(":
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 def _replace(ents: list[Span], found: list[Span]) -> list[Span]:
