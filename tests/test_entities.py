@@ -359,9 +359,9 @@ def test_in_a_sports_story_numbers_after_names_are_scores(nlp):
 
 
 def test_in_a_sports_story_untagged_names_in_a_table_are_teams_or_players(nlp):
-    # a cricket and soccer story's tables, no name tagged by the NER but "T.O'Gorman" (a person)
-    # and a CARDINAL over one row's numbers
-    words = ["cricket", "championship", "\n", "Stoke", "4", "3", "1", "\n", "Port", "Vale", "4", "1", "\n",
+    # a soccer story's tables (and a cricket scorecard's rows), no name tagged by the NER but
+    # "T.O'Gorman" (a person) and a CARDINAL over one row's numbers
+    words = ["soccer", "championship", "\n", "Stoke", "4", "3", "1", "\n", "Port", "Vale", "4", "1", "\n",
              "Division", "2", "\n", "AUGUST", "31", "\n", "Birmingham", "v", "Barnsley", "\n", "KANSAS", "CITY",
              "AT", "DETROIT", "\n", "W", "L", "\n", "Essex", "532", "(", "Zeyer", "52nd", ")", "\n", "Streak",
              "10-1-47-2", "\n", "G.", "Thorpe", "54", ",", "T.O'Gorman", "109", "\n", "H.", "Streak", "b", "Such", "\n",
@@ -377,6 +377,20 @@ def test_in_a_sports_story_untagged_names_in_a_table_are_teams_or_players(nlp):
     words[0], words[1] = "election", "votes"  # no sports story: no table read
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("4 3 1", "CARDINAL"), ("T.O'Gorman", "PERSON")]
+
+
+def test_in_a_sports_story_a_name_before_a_country_or_after_an_initial_is_a_player(nlp):
+    # "tennis championship : third round Sandrine Testud ( France ) beat Dally Randriantefy (
+    # Madagascar ) , R. Ponting not out , Real Madrid ( Spain ) , the Federal Reserve ( FOMC )"
+    # with no name tagged but the states
+    words = ["tennis", "championship", ":", "third", "round", "Sandrine", "Testud", "(", "France", ")", "beat",
+             "Dally", "Randriantefy", "(", "Madagascar", ")", ",", "R.", "Ponting", "not", "out", ",", "Real", "Madrid",
+             "(", "Spain", ")", ",", "the", "Federal", "Reserve", "(", "FOMC", ")"]
+    labels = ["O"] * len(words)
+    labels[8], labels[14], labels[25] = "B-GPE", "B-GPE", "B-GPE"
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ == "PERSON"] == [
+        ("Sandrine Testud", "PERSON"), ("Dally Randriantefy", "PERSON"), ("R. Ponting", "PERSON")]
 
 
 def test_a_datelines_places_are_places(nlp):

@@ -300,7 +300,7 @@ _SPORTS_KEY = ("geoextract", "sports_story")
 # Words of clubs' names: "Real Madrid", "Bristol City", "Glasgow Rangers".
 CLUB_WORDS = {"real", "city", "united", "town", "county", "rovers", "rangers", "athletic", "athletico", "atletico",
               "albion", "wanderers", "celtic", "dynamo", "dinamo", "spartak", "sporting", "olympique", "inter", "fc",
-              "ac", "sc", "club", "team", "hotspur", "villa", "borussia", "juventus", "lazio", "ajax", "benfica"}
+              "ac", "sc", "f.c.", "club", "team", "hotspur", "villa", "borussia", "juventus", "lazio", "ajax", "benfica"}
 SPORTS_WORDS_TOO = {"football", "league", "goals", "standings", "referee", "match", "matches", "tournament", "coach",
                     "stadium", "season", "squash", "defender", "title", "cup", "team", "boxing", "badminton"}
 
@@ -378,8 +378,9 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
     MG-Technogym 1 second").
 
     A team's (ORG; the actor stage gives a state's name back its own label, a national side in
-    "Romania 2 Lithuania 1"), unless it is a player's (PERSON): a name with an initial ("G.
-    Thorpe 54"), one before bowling figures ("Prasad 6-0-47-0") or a minute ("( Zeyer 52nd )"),
+    "Romania 2 Lithuania 1"), unless it is a player's (PERSON): two or more words before a
+    country in brackets ("Sandrine Testud ( France ) beat"), or after an initial ("R. Ponting
+    not out 46"), wherever they stand; a name with an initial ("G. Thorpe 54"), one before bowling figures ("Prasad 6-0-47-0") or a minute ("( Zeyer 52nd )"),
     one in brackets before a number ("( Giles 57 not out"), or one of two or more words in a
     table of players (`players_table`; "Ian Woosnam 70 76"). Not a date ("AUGUST 31"), a
     numbered thing ("Round 2", "Division 1"), a column heading of one or two letters ("W",
@@ -404,6 +405,11 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
         after = doc[i] if i < n else None
         if after is None or before is not None and before.i in owner and owner[before.i].label_ in NAME_LABELS:
             continue
+        if len(run) > 1 and not any(t.lower_ in CLUB_WORDS or _key(t.text) in people for t in run) and (
+                INITIAL.match(run[0].text) or after.text == "(" and _state_in_brackets(doc, i)):
+            # "R. Ponting not out 46", "Sandrine Testud ( France ) beat ...": a player anywhere
+            found.append(Span(doc, start, i, label="PERSON"))
+            continue
         # not after "AT": "MINNESOTA AT MILWAUKEE" is where the game is played
         opened = (before is None or (before.is_space and "\n" in before.text) or _NUMBER.match(before.text)
                   or before.lower_ in _SEPARATORS or before.text in ("(", ")"))
@@ -425,6 +431,17 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
                   or len(run) > 1 and players and not any(t.lower_ in CLUB_WORDS for t in run))
         found.append(Span(doc, start, i, label="PERSON" if person else "ORG"))
     return _replace(ents, found)
+
+
+def _state_in_brackets(doc: Doc, i: int) -> bool:
+    """Whether a bracket at token i holds one to three title-case words, an athlete's country
+    ("( France )", "( Czech Republic )", "( U.S. )"), not an acronym ("( FOMC )")."""
+    end = i + 1
+    while end < len(doc) and end - i <= 4 and doc[end].text != ")":
+        end += 1
+    words = doc[i + 1:end]
+    return (end < len(doc) and doc[end].text == ")" and 0 < len(words) <= 3
+            and all(t.is_title or t.text in ("U.S.", "USA", "UK", "CIS") for t in words))
 
 
 def players_table(doc: Doc, ents: list[Span]) -> bool:
