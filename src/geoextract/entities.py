@@ -472,15 +472,19 @@ def _replace(ents: list[Span], found: list[Span]) -> list[Span]:
 _MINUTE = re.compile(r"\d{1,3}(?:st|nd|rd|th)$")  # a scorer's minute: "( Zeyer 52nd )"
 
 
+_DATELINE_END = re.compile(r"(?<![\w-])\d{4}-\d\d-\d\d(?![\w-])|\(\s*Reuters\s*\)")
+
+
 def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
     """A dateline's places are places, whatever the NER said or missed: the capitalised words
     from the start of a line to a date or "( Reuters )", a comma between places ("BONN
     1996-08-29", "CATANIA , Sicily 1996-08-29", "MOSCOW ( Reuters )")."""
     found: list[Span] = []
-    for token in doc:
-        if not (_DATE.match(_figure(doc, token)) or token.text == "(" and token.i + 2 < len(doc)
-                and doc[token.i + 1].text == "Reuters" and doc[token.i + 2].text == ")"):
+    for match in _DATELINE_END.finditer(doc.text):  # one regular expression over the text, not a loop over tokens
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is None:
             continue
+        token = span[0]
         if token.i == 0 or not doc[token.i - 1].text[:1].isupper():
             continue
         parts, end, k = [], token.i, token.i - 1
