@@ -393,6 +393,21 @@ def test_in_a_sports_story_a_name_before_a_country_or_after_an_initial_is_a_play
         ("Sandrine Testud", "PERSON"), ("Dally Randriantefy", "PERSON"), ("R. Ponting", "PERSON")]
 
 
+def test_headings_time_zones_and_competitions_are_no_actors(nlp):
+    # "soccer championship : Women 's 100 metres at 1800 GMT , W L PCT in the American League and
+    # the Fed Cup" with every capitalised word tagged ORG by the NER
+    words = ["soccer", "championship", ":", "Women", "'s", "100", "metres", "at", "1800", "GMT", ",", "W", "L", "PCT",
+             "in", "the", "American", "League", "and", "the", "Fed", "Cup"]
+    labels = ["O"] * len(words)
+    labels[3], labels[9], labels[11:14], labels[16:18], labels[20:22] = (
+        "B-ORG", "B-ORG", ["B-ORG", "I-ORG", "I-ORG"], ["B-ORG", "I-ORG"], ["B-ORG", "I-ORG"])
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("American League", "EVENT"), ("Fed Cup", "EVENT")]
+    words[0], words[1] = "election", "votes"  # no sports story: a league is an organisation
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("American League", "ORG"), ("Fed Cup", "ORG")]
+
+
 def test_a_datelines_places_are_places(nlp):
     # "Talks end . \n CATANIA , Sicily 1996-08-29 \n MOSCOW ( Reuters ) - Jim Adams 1996-08-29"
     # with the NER calling CATANIA an organisation, missing Sicily and calling MOSCOW a person

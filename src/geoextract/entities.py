@@ -214,9 +214,10 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     dependency ids.
     """
     sports = sports_story(doc)
-    ents = [ent for ent in _cut_names(doc, _datelines(doc, ents), sports) if not _plural_noun_first(ent)]
+    ents = [ent for ent in _cut_names(doc, _datelines(doc, ents), sports)
+            if not _plural_noun_first(ent) and not _no_name(ent)]
     if sports:
-        ents = _table_names(doc, ents)
+        ents = [_competition(ent) for ent in _table_names(doc, ents)]
     names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
     if not len(doc):
         return names.ents
@@ -526,6 +527,33 @@ def _figure(doc: Doc, token: Token) -> str:
         end += 1
     text = doc[token.i:end + 1].text.rstrip(".,;:)")
     return text if _NUMBER.match(text) else ""  # not "26-year-old"
+
+
+# Words the NER tags as names that name no one: a race's class ("Women 's 100 metres"), a time
+# zone ("1800 GMT"), a baseball statistic ("six RBI"), a standings table's headings ("W L PCT
+# GB", "EASTERN DIVISION").
+_NO_NAMES = {"men", "women", "boys", "girls", "juniors", "seniors", "gmt", "edt", "est", "cdt", "cst", "pdt", "pst",
+             "bst", "cet", "rbi", "era", "w", "l", "d", "t", "pct", "gb", "pts", "division", "eastern", "western",
+             "central"}
+
+
+# Last words of a competition's name: in a sports story "the American League", "the Fed Cup"
+# and "the Singer World Series" are events, not organisations.
+_COMPETITIONS = {"league", "cup", "series", "open", "championship", "championships", "games", "prix", "trophy",
+                 "tour", "classic", "masters", "olympics", "grand"}
+
+
+def _competition(ent: Span) -> Span:
+    """A sports story's organisation named as a competition ("American League", "Fed Cup") is
+    an EVENT."""
+    if ent.label_ == "ORG" and ent[-1].lower_ in _COMPETITIONS and ent[-1].text[:1].isupper():
+        return Span(ent.doc, ent.start, ent.end, label="EVENT")
+    return ent
+
+
+def _no_name(ent: Span) -> bool:
+    """Whether every word of a name the NER tagged is one of `_NO_NAMES`."""
+    return ent.label_ in NAME_LABELS and all(token.lower_ in _NO_NAMES for token in ent)
 
 
 def _plural_noun_first(ent: Span) -> bool:
