@@ -634,3 +634,24 @@ def test_a_clubs_name_the_ner_called_a_person_and_a_standings_row_read_as_a_date
                           "O", "B-PERSON", "I-PERSON", "O", "B-GPE", "O", "O"]
     doc = run(nlp, table(words, labels))
     assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Hal Sutton", "Ian Woosnam", "Mike Clayton"]
+
+
+def test_in_a_sports_story_a_players_name_is_no_state(nlp):
+    # "tennis championship : Michael Russia beat Ivo Karlovic . Russia won ." (a player named
+    # like a gazetteer state): in a sports story the short name is the player; in a political
+    # story the gazetteer keeps the state
+    from spacy.tokens import Doc
+
+    words = ["tennis", "championship", ":", "Michael", "Russia", "beat", "Ivo", "Karlovic", ".", "Russia", "won", "."]
+    labels = ["O"] * 3 + ["B-PERSON", "I-PERSON", "O", "B-PERSON", "I-PERSON", "O", "B-GPE", "O", "O"]
+
+    def story(words):
+        return Doc(nlp.vocab, words=words, heads=[0] * len(words), deps=["ROOT"] + ["dep"] * (len(words) - 1),
+                   pos=["PROPN"] * len(words), ents=labels)
+
+    doc = run(nlp, story(words))
+    assert [(e.text, e.label_) for e in doc.ents][-1] == ("Russia", "PERSON")
+    assert "russia" not in doc._.actors
+    doc = run(nlp, story(["election", "votes"] + words[2:]))
+    assert [(e.text, e.label_) for e in doc.ents][-1] == ("Russia", "GPE")
+    assert "russia" in doc._.actors

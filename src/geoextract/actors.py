@@ -40,7 +40,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .entities import CLUB_WORDS, INITIAL, players_table, sports_story
+from .entities import CLUB_WORDS, INITIAL, person_name_part, players_table, sports_story
 
 # Roles in time and the actors table need no spaCy: they live in rules and table, so a run
 # served from the cache never imports spaCy; they stay importable from here.
@@ -212,6 +212,8 @@ class ActorResolver:
             ent = inside_ent.get(start)
             if resolution in ("demonym", "metonym", "acronym") and ent is not None and (ent.start < start or ent.end > end):
                 continue  # "Russian" in "the Russian International Affairs Council": the longer name wins
+            if entry["type"] != "person" and end - start == 1 and person_name_part(doc[start:end]):
+                continue  # "Jordan" after "Michael Jordan" is the player, not the state
             found.append(Span(doc, start, end, label=entry["label"], kb_id=actor_id, span_id=resolution))
         found = self._whole_names(doc, filter_spans(found), ents)
         ents = self._correct_ents(doc, found, ents)
@@ -361,7 +363,8 @@ class ActorResolver:
 
     def _resolve_ner(self, span: Span, persons: list[tuple[str, set[str]]]) -> tuple[str, str]:
         actor_id = self._gazetteer_id(span)
-        if actor_id is not None:
+        if actor_id is not None and not (span.label_ == "PERSON" and person_name_part(span)
+                                         and self.by_id[actor_id]["type"] != "person"):
             return actor_id, "ner_alias"
         person = span.label_ == "PERSON"
         words = set(name_key(span.text, person=True).split("-")) - _ARTICLES - {""}

@@ -134,9 +134,17 @@ def consistent_entities(doc: Doc) -> Doc:
         if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].text[:1].isupper():
             votes[_key(ent[-1].text)]["PERSON"] += 2  # "Lebed" after "Alexander Lebed"
     label_of = {key: counts.most_common(1)[0][0] for key, counts in votes.items()}
-    for key in _name_parts(ents):
-        if label_of.get(key) == "ORG":
-            label_of[key] = "PERSON"  # "Wang" after "Wang Donghai", however often the NER said ORG
+    # "Wang" after "Wang Donghai", however often the NER said ORG; in a sports story also a
+    # place's name ("Jordan" after "Michael Jordan"), which the actor stage's gazetteer then
+    # leaves alone. Elsewhere the small model's people of two words are too often no one's
+    # ("Across Wales", "Swansea Unite") to take a place from the gazetteer.
+    parts = _name_parts(ents)
+    relabel = ("ORG", "GPE", "LOC") if sports else ("ORG",)
+    for key in parts:
+        if label_of.get(key) in relabel:
+            label_of[key] = "PERSON"
+    if parts and sports:
+        doc.user_data[_PARTS_KEY] = parts
     new_ents: list[Span] = []
     for ent in ents:
         label = label_of.get(_key(ent.text)) if ent.label_ in NAME_LABELS and not _dateline(ent) else None
@@ -184,6 +192,17 @@ _COMPANY_ENDS = {"spa", "sa", "ag", "nv", "bv", "ab", "as", "asa", "oy", "gmbh",
                  "llc", "lp", "group", "holdings", "bank"} | ORG_HEADS
 
 
+_PARTS_KEY = ("geoextract", "person_name_parts")
+
+
+def person_name_part(span: Span) -> bool:
+    """Whether a one-word span is the first or last word of a person's longer name in its
+    sports story ("Jordan" after "Michael Jordan", "Washington" after "MaliVai Washington"), as
+    the entity stage found."""
+    parts = span.doc.user_data.get(_PARTS_KEY)
+    return bool(parts) and len(span) == 1 and _key(span.text) in parts
+
+
 def _name_parts(ents: list[Span]) -> set[str]:
     """The family and given names of the document's people of two or more words, which alone
     mean the person: "Lebed" after "Alexander Lebed", "Wang" after "Wang Donghai" (a Chinese
@@ -191,7 +210,8 @@ def _name_parts(ents: list[Span]) -> set[str]:
     parts = set()
     for ent in ents:
         if (ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_.rstrip(".") not in _COMPANY_ENDS
-                and not any(t.lower_ in TITLES for t in ent)):  # not "[Tory Treasurer Lord] Kalms"
+                and not any(t.lower_ in TITLES for t in ent)  # not "[Tory Treasurer Lord] Kalms"
+                and all(t.text[:1].isupper() or t.lower_ in NAME_PARTICLES for t in ent)):  # not "ex-England"
             for token in (ent[0], ent[-1]):
                 if token.text[:1].isupper() and len(token.text) > 2 and token.lower_ not in _STOP | TITLES:
                     parts.add(_key(token.text))
