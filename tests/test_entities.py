@@ -408,6 +408,27 @@ def test_headings_time_zones_and_competitions_are_no_actors(nlp):
     assert ents(doc) == [("American League", "ORG"), ("Fed Cup", "ORG")]
 
 
+def test_given_names_regnal_numbers_and_team_nicknames(nlp):
+    # "Martinez homered . In innings , Tino Martinez won . Pope John Paul II and Queen Elizabeth I
+    # and Henry VIII . In baseball , the Brewers beat the Florida Marlins ." with "Martinez" and
+    # the kings tagged without their numbers, and the nicknames tagged as people
+    words = ["Martinez", "homered", ".", "In", "innings", ",", "Tino", "Martinez", "won", ".", "Pope", "John", "Paul",
+             "II", "and", "Queen", "Elizabeth", "I", "and", "Henry", "VIII", ".", "In", "baseball", ",", "the",
+             "Brewers", "beat", "the", "Florida", "Marlins", "."]
+    pos = ["PROPN", "VERB", "PUNCT", "ADP", "NOUN", "PUNCT", "PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN",
+           "PROPN", "PROPN", "CCONJ", "PROPN", "PROPN", "PRON", "CCONJ", "PROPN", "PROPN", "PUNCT", "ADP", "NOUN",
+           "PUNCT", "DET", "PROPN", "VERB", "DET", "PROPN", "PROPN", "PUNCT"]
+    labels = ["O"] * len(words)
+    labels[0], labels[11:13], labels[16], labels[19], labels[26], labels[29], labels[30] = (
+        "B-PERSON", ["B-PERSON", "I-PERSON"], "B-PERSON", "B-PERSON", "B-PERSON", "B-GPE", "B-PERSON")
+    sent_starts = [w in ("Martinez", "In", "Pope") and (i == 0 or words[i - 1] == ".") for i, w in enumerate(words)]
+    doc = Doc(nlp.vocab, words=words, pos=pos, ents=labels, sent_starts=sent_starts)
+    doc = run(nlp, doc)
+    assert ents(doc) == [("Martinez", "PERSON"), ("Tino Martinez", "PERSON"), ("John Paul II", "PERSON"),
+                         ("Elizabeth I", "PERSON"), ("Henry VIII", "PERSON"), ("Brewers", "ORG"),
+                         ("Florida Marlins", "ORG")]
+
+
 def test_a_datelines_places_are_places(nlp):
     # "Talks end . \n CATANIA , Sicily 1996-08-29 \n MOSCOW ( Reuters ) - Jim Adams 1996-08-29"
     # with the NER calling CATANIA an organisation, missing Sicily and calling MOSCOW a person

@@ -177,14 +177,33 @@ def consistent_entities(doc: Doc) -> Doc:
         if found is not None:
             label = label_of[_key(found.text)]
             start = found.start
-            if label == "PERSON" and start > 0 and start - 1 not in covered and INITIAL.match(doc[start - 1].text):
-                start -= 1  # "H. Streak" after "Streak 10-1-47-2"
+            if label == "PERSON" and start > 0 and start - 1 not in covered and _given_name(doc[start - 1]):
+                start -= 1  # "H. Streak" after "Streak 10-1-47-2", "Tino Martinez" after "Martinez"
             added.append(Span(doc, start, found.end, label=label))
             i = found.end
     if added:
         new_ents = filter_spans(new_ents + added)
-    doc.ents = sorted(new_ents, key=lambda span: span.start)
+    doc.ents = _regnal_numbers(doc, sorted(new_ents, key=lambda span: span.start))
     return doc
+
+
+# A monarch's or pope's number after the name: "Henry VIII", "John Paul II", "Abdullah II";
+# "I" only after a royal title ("Queen Elizabeth I"), being a pronoun too.
+_REGNAL = {"II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI"}
+_ROYAL = {"king", "queen", "emperor", "empress", "pope", "tsar", "czar", "sultan", "prince", "princess", "shah"}
+
+
+def _regnal_numbers(doc: Doc, ents: list[Span]) -> list[Span]:
+    """People's names with the regnal number after them taken in ("[Henry] VIII" is "Henry VIII")."""
+    out = list(ents)
+    for n, ent in enumerate(ents):
+        end = ent.end
+        if ent.label_ != "PERSON" or end >= len(doc) or (n + 1 < len(ents) and ents[n + 1].start == end):
+            continue
+        word = doc[end].text
+        if word in _REGNAL or word == "I" and ent.start > 0 and doc[ent.start - 1].lower_ in _ROYAL:
+            out[n] = Span(doc, ent.start, end + 1, label="PERSON")
+    return out
 
 
 # Words that end a company's name, which the NER may take for a person's ("Pirelli SpA").
@@ -201,6 +220,19 @@ def person_name_part(span: Span) -> bool:
     the entity stage found."""
     parts = span.doc.user_data.get(_PARTS_KEY)
     return bool(parts) and len(span) == 1 and _key(span.text) in parts
+
+
+def _given_name(token: Token) -> bool:
+    """Whether the untagged word before a person's surname is their initial or given name: an
+    initial, or a title-case proper noun that begins no sentence, is no title and follows no
+    capitalised word ("Tino" in ", Tino Martinez 's"; not "Capacity" in "the Mental Capacity
+    Bill")."""
+    if INITIAL.match(token.text):
+        return True
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return (token.is_title and token.pos_ == "PROPN" and not token.is_sent_start and token.lower_ not in _STOP
+            and token.lower_ not in TITLES and token.lower_ not in _SMALL_WORDS
+            and not (before is not None and before.text[:1].isupper()))  # not "the Mental [Capacity] Bill"
 
 
 def _name_parts(ents: list[Span]) -> set[str]:
@@ -237,7 +269,7 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     ents = [ent for ent in _cut_names(doc, _datelines(doc, ents), sports)
             if not _plural_noun_first(ent) and not _no_name(ent)]
     if sports:
-        ents = [_competition(ent) for ent in _table_names(doc, ents)]
+        ents = _nicknames(doc, [_competition(ent) for ent in _table_names(doc, ents)])
     names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
     if not len(doc):
         return names.ents
@@ -561,6 +593,26 @@ _NO_NAMES = {"men", "women", "boys", "girls", "juniors", "seniors", "gmt", "edt"
 # and "the Singer World Series" are events, not organisations.
 _COMPETITIONS = {"league", "cup", "series", "open", "championship", "championships", "games", "prix", "trophy",
                  "tour", "classic", "masters", "olympics", "grand"}
+
+
+def _nicknames(doc: Doc, ents: list[Span]) -> list[Span]:
+    """In a sports story, a plural name the NER called a person is a team's nickname, an
+    organisation: after "the" ("the Brewers rallied") or after its city, which it joins ("the
+    [Florida] [Marlins]" is "Florida Marlins")."""
+    out: list[Span] = []
+    for ent in ents:
+        word = ent[0]
+        if not (ent.label_ == "PERSON" and len(ent) == 1 and word.is_title and word.text.endswith("s")):
+            out.append(ent)
+            continue
+        before = out[-1] if out and out[-1].end == ent.start else None
+        if before is not None and before.label_ in ("GPE", "LOC"):
+            out[-1] = Span(doc, before.start, ent.end, label="ORG")
+        elif ent.start > 0 and doc[ent.start - 1].lower_ == "the":
+            out.append(Span(doc, ent.start, ent.end, label="ORG"))
+        else:
+            out.append(ent)
+    return out
 
 
 def _competition(ent: Span) -> Span:
