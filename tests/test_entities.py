@@ -429,6 +429,14 @@ def test_given_names_regnal_numbers_and_team_nicknames(nlp):
                          ("Florida Marlins", "ORG")]
 
 
+def test_a_company_named_with_its_legal_form_is_one_everywhere(nlp):
+    # "Pirelli SpA said . Pirelli grew . Pirelli hired ." with every mention tagged a person
+    words = ["Pirelli", "SpA", "said", ".", "Pirelli", "grew", ".", "Pirelli", "hired", "."]
+    labels = ["B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "O", "O", "B-PERSON", "O", "O"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Pirelli SpA", "ORG"), ("Pirelli", "ORG"), ("Pirelli", "ORG")]
+
+
 def test_a_datelines_places_are_places(nlp):
     # "Talks end . \n CATANIA , Sicily 1996-08-29 \n MOSCOW ( Reuters ) - Jim Adams 1996-08-29"
     # with the NER calling CATANIA an organisation, missing Sicily and calling MOSCOW a person
@@ -449,7 +457,7 @@ def test_a_persons_family_name_alone_is_the_person(nlp):
     labels[0:2], labels[7], labels[9], labels[13:15], labels[16] = (
         ["B-PERSON", "I-PERSON"], "B-ORG", "B-ORG", ["B-PERSON", "I-PERSON"], "B-ORG")
     doc = run(nlp, _flat(nlp, words, labels))
-    assert ents(doc) == [("Wang Donghai", "PERSON"), ("Wang", "PERSON"), ("Wang", "PERSON"), ("Pirelli SpA", "PERSON"),
+    assert ents(doc) == [("Wang Donghai", "PERSON"), ("Wang", "PERSON"), ("Wang", "PERSON"), ("Pirelli SpA", "ORG"),
                          ("Pirelli", "ORG")]
 
 

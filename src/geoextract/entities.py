@@ -126,6 +126,7 @@ def consistent_entities(doc: Doc) -> Doc:
     if not ents:
         return doc
     votes: dict[str, Counter] = defaultdict(Counter)
+    companies: set[str] = set()
     sports = sports_story(doc)
     for ent in ents:
         if ent.label_ not in NAME_LABELS or sports and _dateline(ent):
@@ -133,6 +134,8 @@ def consistent_entities(doc: Doc) -> Doc:
         votes[_key(ent.text)][ent.label_] += len(ent)
         if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].text[:1].isupper():
             votes[_key(ent[-1].text)]["PERSON"] += 2  # "Lebed" after "Alexander Lebed"
+        elif ent.label_ == "ORG" and _company(ent):
+            companies.add(_key(ent[:-1].text))
     label_of = {key: counts.most_common(1)[0][0] for key, counts in votes.items()}
     # "Wang" after "Wang Donghai", however often the NER said ORG; in a sports story also a
     # place's name ("Jordan" after "Michael Jordan"), which the actor stage's gazetteer then
@@ -145,6 +148,9 @@ def consistent_entities(doc: Doc) -> Doc:
             label_of[key] = "PERSON"
     if parts and sports:
         doc.user_data[_PARTS_KEY] = parts
+    for key in companies - parts:
+        if label_of.get(key) == "PERSON":
+            label_of[key] = "ORG"  # "Pirelli" after "Pirelli SpA", however often the NER said PERSON
     new_ents: list[Span] = []
     for ent in ents:
         label = label_of.get(_key(ent.text)) if ent.label_ in NAME_LABELS and not _dateline(ent) else None
@@ -885,9 +891,20 @@ def _relabel_for(role: Token) -> tuple[str, ...]:
 def _organisation_by_head(ent: Span) -> Span:
     """A place or person entity whose head noun names an organisation is one ("District of
     Columbia Council", "John F. Kennedy School of Government")."""
-    if ent.label_ in ("GPE", "LOC", "PERSON", "NORP") and ent.root.lower_ in ORG_HEADS and ent.root.text[:1].isupper():
+    if ent.label_ in ("GPE", "LOC", "PERSON", "NORP") and (
+            ent.root.lower_ in ORG_HEADS and ent.root.text[:1].isupper() or _company(ent)):
         return Span(ent.doc, ent.start, ent.end, label="ORG")
     return ent
+
+
+# The legal forms that end a company's name: "Pirelli SpA", "Cofinec S.A.", "Ericsson AB".
+_LEGAL_FORMS = {"spa", "s.p.a", "sa", "s.a", "ab", "ag", "nv", "n.v", "bv", "plc", "inc", "corp", "ltd", "llc", "gmbh",
+                "oy", "oyj", "asa", "kk", "bhd", "pty", "sarl", "srl"}
+
+
+def _company(ent: Span) -> bool:
+    """Whether a name of two or more words ends in a company's legal form ("Pirelli SpA")."""
+    return len(ent) > 1 and ent[-1].lower_.rstrip(".") in _LEGAL_FORMS and ent[-1].text[:1].isupper()
 
 
 def _name_word(token: Token) -> bool:
