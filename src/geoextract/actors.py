@@ -40,7 +40,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .entities import CLUB_WORDS, INITIAL, person_name_part, players_table, sports_story
+from .entities import CLUB_WORDS, INITIAL, person_name_part, players_table, sports_story, word_at
 
 # Roles in time and the actors table need no spaCy: they live in rules and table, so a run
 # served from the cache never imports spaCy; they stay importable from here.
@@ -516,12 +516,11 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
     Wales and Northern Ireland. A player is no team: a name with an initial ("P. Johnson 84"),
     one of more than one word the NER calls a person unless it is a club's (`_club`), one
     followed by bowling figures ("Croft 8-0-37-2") or after a lower-case word ("c Croft b Gough
-    33"). A date after a name is no
-    score: "MILWAUKEE , Wisconsin 1996-08-29" is a dateline, and stays a place; so does a name
-    after "at" or "in" ("At Portsmouth : Middlesex beat Hampshire", "In Pittsburgh , ..."). A name of two
-    or more words followed by a state in brackets is an athlete, a person, whatever the NER
-    said ("Olabisi Afolabi ( Nigeria )"), unless a word of it names a club ("Real Madrid (
-    Spain )").
+    33"). A date after a name is no score: "MILWAUKEE , Wisconsin 1996-08-29" is a dateline,
+    and stays a place; so does a name after "at" or "in" ("At Portsmouth : Middlesex beat
+    Hampshire", "In Pittsburgh , ..."). A name of two or more words followed by a state in
+    brackets is an athlete, a person, whatever the NER said ("Olabisi Afolabi ( Nigeria )"),
+    unless a word of it names a club ("Real Madrid ( Spain )").
 
     Returns the document's entities, written back to `doc.ents` when a label changed. For a
     sports story only (`sports_story`), which the caller checks.
@@ -545,7 +544,7 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
         if before is not None and before.lower_ in ("at", "in"):
             continue  # "At Portsmouth : Middlesex beat Hampshire": where, not who
         after = doc[ent.end] if ent.end < len(doc) else None
-        scored = (after is not None and after.i not in dated and bool(_SCORE.match(_word_at(doc, after)))
+        scored = (after is not None and after.i not in dated and bool(_SCORE.match(word_at(doc, after)))
                   and (ent.label_ != "PERSON" or len(ent) == 1 or _club(doc, ent, athletes_listed))
                   and not (before is not None and before.is_lower))
         head = ent.root.head
@@ -579,15 +578,6 @@ _TEAM_LABELS = ("GPE", "LOC", "PERSON", "FAC")
 _SCORE = re.compile(r"\d+(?:-\d+)?$")  # "84", "2-1", "108-3"; not bowling figures "8-0-37-2"
 _YEAR = re.compile(r"\d{4}")
 _OPPONENT = {"to", "with", "against", "over"}  # "lost to X", "drew with X", "a win over X"
-
-
-def _word_at(doc: Doc, token: Token) -> str:
-    """The text from `token` to the next white space, less closing punctuation: "8-0-37-2",
-    which the tokenizer splits, and "108-3" in "108-3."."""
-    end = token.i
-    while end + 1 < len(doc) and not doc[end].whitespace_ and not doc[end + 1].is_space:
-        end += 1
-    return doc[token.i:end + 1].text.rstrip(".,;:)")
 
 
 def _club(doc: Doc, ent: Span, athletes_listed: bool) -> bool:

@@ -575,16 +575,22 @@ def _table_word(token: Token, owner: dict[int, Span]) -> bool:
             and "\n" not in text)
 
 
+def word_at(doc: Doc, token: Token) -> str:
+    """The text from `token` to the next white space, less closing punctuation: "8-0-37-2",
+    which the tokenizer splits, and "108-3" in "108-3."."""
+    end = token.i
+    while end + 1 < len(doc) and not doc[end].whitespace_ and not doc[end + 1].is_space:
+        end += 1
+    return doc[token.i:end + 1].text.rstrip(".,;:)")
+
+
 def _figure(doc: Doc, token: Token) -> str:
     """The number that starts at `token`, up to the next white space ("4", "2-1", "429-7",
     "22-8-45-3"), or "" when no number starts there or the word goes on ("26-year-old")."""
     if not _NUMBER.match(token.text):
         return ""
-    end = token.i
-    while end + 1 < len(doc) and not doc[end].whitespace_ and not doc[end + 1].is_space:
-        end += 1
-    text = doc[token.i:end + 1].text.rstrip(".,;:)")
-    return text if _NUMBER.match(text) else ""  # not "26-year-old"
+    text = word_at(doc, token)
+    return text if _NUMBER.match(text) else ""
 
 
 # Words the NER tags as names that name no one: a race's class ("Women 's 100 metres"), a time
