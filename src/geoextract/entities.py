@@ -212,9 +212,11 @@ def _regnal_numbers(doc: Doc, ents: list[Span]) -> list[Span]:
     return out
 
 
-# Words that end a company's name, which the NER may take for a person's ("Pirelli SpA").
-_COMPANY_ENDS = {"spa", "sa", "ag", "nv", "bv", "ab", "as", "asa", "oy", "gmbh", "plc", "inc", "corp", "ltd", "co",
-                 "llc", "lp", "group", "holdings", "bank"} | ORG_HEADS
+# The legal forms that end a company's name: "Pirelli SpA", "Cofinec S.A.", "Ericsson AB".
+_LEGAL_FORMS = {"spa", "s.p.a", "sa", "s.a", "ab", "ag", "nv", "n.v", "bv", "plc", "inc", "corp", "ltd", "llc", "gmbh",
+                "oy", "oyj", "asa", "kk", "bhd", "pty", "sarl", "srl"}
+# Words that end an organisation's name, which the NER may take for a person's.
+_COMPANY_ENDS = _LEGAL_FORMS | {"as", "co", "lp", "group", "holdings", "bank"} | ORG_HEADS
 
 
 _PARTS_KEY = ("geoextract", "person_name_parts")
@@ -901,11 +903,6 @@ def _organisation_by_head(ent: Span) -> Span:
             ent.root.lower_ in ORG_HEADS and ent.root.text[:1].isupper() or _company(ent)):
         return Span(ent.doc, ent.start, ent.end, label="ORG")
     return ent
-
-
-# The legal forms that end a company's name: "Pirelli SpA", "Cofinec S.A.", "Ericsson AB".
-_LEGAL_FORMS = {"spa", "s.p.a", "sa", "s.a", "ab", "ag", "nv", "n.v", "bv", "plc", "inc", "corp", "ltd", "llc", "gmbh",
-                "oy", "oyj", "asa", "kk", "bhd", "pty", "sarl", "srl"}
 
 
 def _company(ent: Span) -> bool:
