@@ -361,7 +361,8 @@ _SPORTS_KEY = ("geoextract", "sports_story")
 # Words of clubs' names: "Real Madrid", "Bristol City", "Glasgow Rangers".
 CLUB_WORDS = {"real", "city", "united", "town", "county", "rovers", "rangers", "athletic", "athletico", "atletico",
               "albion", "wanderers", "celtic", "dynamo", "dinamo", "spartak", "sporting", "olympique", "inter", "fc",
-              "ac", "sc", "f.c.", "club", "team", "hotspur", "villa", "borussia", "juventus", "lazio", "ajax", "benfica"}
+              "ac", "sc", "f.c.", "club", "team", "hotspur", "villa", "borussia", "juventus", "lazio", "ajax",
+              "benfica"}
 SPORTS_WORDS_TOO = {"football", "league", "goals", "standings", "referee", "match", "matches", "tournament", "coach",
                     "stadium", "season", "squash", "defender", "title", "cup", "team", "boxing", "badminton"}
 
@@ -428,7 +429,8 @@ _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "au
 # Entities of the NER that a name in a table takes the place of: its readings of a table's
 # numbers ("[Reading 4 1]" DATE, "[Oxford 4 1]" PRODUCT).
 _TABLE_NOISE = ("CARDINAL", "DATE", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "ORDINAL", "QUANTITY")
-_SEPARATORS = {":", ",", ";", "v", "v.", "vs", "vs."}  # "Postponed : Birmingham v Barnsley"
+_VERSUS = {"v", "v.", "vs", "vs."}
+_SEPARATORS = {":", ",", ";"} | _VERSUS  # "Postponed : Birmingham v Barnsley"
 
 
 def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -441,12 +443,12 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
     A team's (ORG; the actor stage gives a state's name back its own label, a national side in
     "Romania 2 Lithuania 1"), unless it is a player's (PERSON): two or more words before a
     country in brackets ("Sandrine Testud ( France ) beat"), or after an initial ("R. Ponting
-    not out 46"), wherever they stand; a name with an initial ("G. Thorpe 54"), one before bowling figures ("Prasad 6-0-47-0") or a minute ("( Zeyer 52nd )"),
-    one in brackets before a number ("( Giles 57 not out"), or one of two or more words in a
-    table of players (`players_table`; "Ian Woosnam 70 76"). Not a date ("AUGUST 31"), a
-    numbered thing ("Round 2", "Division 1"), a column heading of one or two letters ("W",
-    "L"), or a name whose words the NER tagged a person elsewhere (the entity stage adds those
-    mentions itself).
+    not out 46"), wherever they stand; a name with an initial ("G. Thorpe 54"), one before
+    bowling figures ("Prasad 6-0-47-0") or a minute ("( Zeyer 52nd )"), one in brackets before
+    a number ("( Giles 57 not out"), or one of two or more words in a table of players
+    (`players_table`; "Ian Woosnam 70 76"). Not a date ("AUGUST 31"), a numbered thing ("Round
+    2", "Division 1"), a column heading of one or two letters ("W", "L"), or a name whose words
+    the NER tagged a person elsewhere (the entity stage adds those mentions itself).
     """
     owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
     people = {_key(token.text) for ent in ents if ent.label_ == "PERSON" for token in ent}
@@ -477,10 +479,9 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
         figure = _figure(doc, after)
         bowled = figure.count("-") >= 2 and not _DATE.match(figure)
         minute = bool(_MINUTE.match(after.text))
-        versus = ("v", "v.", "vs", "vs.")
-        closed = (bool(figure) and not _DATE.match(figure)) or minute or after.lower_ in versus or (
+        closed = (bool(figure) and not _DATE.match(figure)) or minute or after.lower_ in _VERSUS or (
             run.text.isupper() and after.text == "AT" and i + 1 < n and doc[i + 1].is_upper) or (
-            before is not None and before.lower_ in versus and (after.is_space or after.text in (",", ".", ";")))
+            before is not None and before.lower_ in _VERSUS and (after.is_space or after.text in (",", ".", ";")))
         if not (opened and closed) or run[-1].lower_ in _TABLE_WORDS:
             continue
         if any(t.lower_ in _CALENDAR for t in run) or (len(run) == 1 and len(run.text) < 3):
