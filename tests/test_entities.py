@@ -436,6 +436,11 @@ def test_a_company_named_with_its_legal_form_is_one_everywhere(nlp):
     labels = ["B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "O", "O", "B-PERSON", "O", "O"]
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("Pirelli SpA", "ORG"), ("Pirelli", "ORG"), ("Pirelli", "ORG")]
+    # "... and Pirelli Cables" called a person: its first word is no person's name part here
+    words += ["Pirelli", "Cables", "grew"]
+    labels = ["B-PERSON", "I-PERSON", "O", "O", "B-ORG", "O", "O", "B-ORG", "O", "O", "B-PERSON", "I-PERSON", "O"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc)[:3] == [("Pirelli SpA", "ORG"), ("Pirelli", "ORG"), ("Pirelli", "ORG")]
 
 
 def test_a_datelines_places_are_places(nlp):

@@ -141,14 +141,14 @@ def consistent_entities(doc: Doc) -> Doc:
     # place's name ("Jordan" after "Michael Jordan"), which the actor stage's gazetteer then
     # leaves alone. Elsewhere the small model's people of two words are too often no one's
     # ("Across Wales", "Swansea Unite") to take a place from the gazetteer.
-    parts = _name_parts(ents)
+    parts = _name_parts(ents) - companies  # "Pirelli" after "Pirelli SpA" and "[Pirelli Cables]" (PERSON)
     relabel = ("ORG", "GPE", "LOC") if sports else ("ORG",)
     for key in parts:
         if label_of.get(key) in relabel:
             label_of[key] = "PERSON"
     if parts and sports:
         doc.user_data[_PARTS_KEY] = parts
-    for key in companies - parts:
+    for key in companies:
         if label_of.get(key) == "PERSON":
             label_of[key] = "ORG"  # "Pirelli" after "Pirelli SpA", however often the NER said PERSON
     new_ents: list[Span] = []
