@@ -652,6 +652,7 @@ def test_in_a_sports_story_a_players_name_is_no_state(nlp):
     doc = run(nlp, story(words))
     assert [(e.text, e.label_) for e in doc.ents][-1] == ("Russia", "PERSON")
     assert "russia" not in doc._.actors
+    assert Doc(nlp.vocab).from_bytes(doc.to_bytes())  # what the stage keeps on the Doc serialises with it
     doc = run(nlp, story(["election", "votes"] + words[2:]))
     assert [(e.text, e.label_) for e in doc.ents][-1] == ("Russia", "GPE")
     assert "russia" in doc._.actors

@@ -147,7 +147,7 @@ def consistent_entities(doc: Doc) -> Doc:
         if label_of.get(key) in relabel:
             label_of[key] = "PERSON"
     if parts and sports:
-        doc.user_data[_PARTS_KEY] = parts
+        doc.user_data[_PARTS_KEY] = sorted(parts)  # a list: user_data is serialised with the Doc (msgpack)
     for key in companies:
         if label_of.get(key) == "PERSON":
             label_of[key] = "ORG"  # "Pirelli" after "Pirelli SpA", however often the NER said PERSON
@@ -358,6 +358,7 @@ SPORTS_WORDS = {
 }
 CRICKET_WORDS = {"cricket", "innings", "wicket", "wickets", "batsman", "bowler", "bowling", "lbw"}
 _SPORTS_KEY = ("geoextract", "sports_story")
+_CRICKET_KEY = ("geoextract", "cricket_story")
 # Words of clubs' names: "Real Madrid", "Bristol City", "Glasgow Rangers".
 CLUB_WORDS = {"real", "city", "united", "town", "county", "rovers", "rangers", "athletic", "athletico", "atletico",
               "albion", "wanderers", "celtic", "dynamo", "dinamo", "spartak", "sporting", "olympique", "inter", "fc",
@@ -511,7 +512,10 @@ def players_table(doc: Doc, ents: list[Span]) -> bool:
     called people stand before a bracket ("Mike Clayton ( Australia ) 69"), or it is about
     cricket, whose clubs are counties and states. Names of two or more words in its tables are
     people ("Ian Woosnam 70 76", "Alec Stewart 3 5 0 396"), unless a word names a club."""
-    if np.count_nonzero(_member(doc.to_array(LOWER), _ids()["cricket"])):
+    cricket = doc.user_data.get(_CRICKET_KEY)  # the entity and actor stages both ask: read once
+    if cricket is None:
+        cricket = doc.user_data[_CRICKET_KEY] = bool(np.count_nonzero(_member(doc.to_array(LOWER), _ids()["cricket"])))
+    if cricket:
         return True
     found = 0
     for ent in ents:
