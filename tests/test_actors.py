@@ -132,6 +132,22 @@ def test_language_use_of_a_demonym_is_not_an_actor(nlp):
     assert mentions(doc) == []
 
 
+@pytest.mark.parametrize("words, feature", [("Sea of America", True), ("sea by America", False)])
+def test_a_sea_named_after_a_country_is_not_the_country(nlp, words, feature):
+    # "the Sea of Japan" is water, not Japan; the country named on its own still is
+    first, link, name = words.split()
+    doc = run(nlp, parsed(nlp, f"""
+        Ships   1 nsubj PROPN
+        sailed  1 ROOT  VERB sail
+        into    1 prep  ADP
+        the     4 det   DET
+        {first} 2 pobj  PROPN
+        {link}  4 prep  ADP
+        {name}  5 pobj  PROPN
+    """, ents=[(3, 7, "LOC")] if feature else [(6, 7, "GPE")]))
+    assert ("united-states" in {span.kb_id_ for span in doc.spans["actors"]}) is not feature
+
+
 def test_a_headline_verb_the_ner_took_for_a_place_is_not_an_actor(nlp):
     doc = run(nlp, parsed(nlp, """
         Acme       2 nsubj    PROPN

@@ -127,9 +127,11 @@ def test_relation_pattern_word_lists_are_checked():
     pattern = [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LEMMA": "give"}},
                {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "target", "RIGHT_ATTRS": {"DEP": "dative"}}]
     good = {"id": "aid.x", "relation": "AID", "action_category": "ECONOMIC", "pattern": pattern,
-            "only_under": ["strengthen", "build up"], "not_objects": ["pass"], "not_with": ["oprd"], "supersedes": ["TRADE"]}
+            "only_under": ["strengthen", "build up"], "not_objects": ["pass"], "not_with": ["oprd"], "supersedes": ["TRADE"],
+            "agent_noun": True}
     assert validate_relation_patterns([good])
-    bad = dict(good, id="aid.y", only_under="strengthen", not_objects=[""], not_with="oprd", supersedes=["BARTER"], _line=2)
+    bad = dict(good, id="aid.y", only_under="strengthen", not_objects=[""], not_with="oprd", supersedes=["BARTER"],
+               agent_noun="yes", _line=2)
     with pytest.raises(GeoextractError) as info:
         validate_relation_patterns([dict(good, _line=1), bad], "relations.jsonl")
     found = str(info.value)
@@ -137,3 +139,4 @@ def test_relation_pattern_word_lists_are_checked():
     assert "line 2 (id 'aid.y'): 'not_objects' must be a list of noun lemmas" in found
     assert "line 2 (id 'aid.y'): 'not_with' must be a list of dependency labels" in found
     assert "line 2 (id 'aid.y'): 'supersedes' must be a list of relation types" in found
+    assert "line 2 (id 'aid.y'): 'agent_noun' must be true or false" in found

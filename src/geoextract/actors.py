@@ -63,6 +63,8 @@ INSTITUTION_HEADS = {
     "secretariat", "directorate", "administration", "leadership", "assembly", "soviet", "headquarters",
 }
 COMPASS = {"north", "south", "east", "west"}
+# Natural features named after a country: "the Sea of Japan" is water, not Japan.
+FEATURES = {"sea", "gulf", "bay", "strait", "straits", "ocean", "lake", "river", "cape", "channel", "sound", "isle"}
 # A short name must look like a name, not a word that happens to be part of one.
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.-]+$")
 _ARTICLES = {"al", "el"}  # the Arabic article, written "al-", "Al ", "el-" or left out
@@ -204,8 +206,15 @@ class ActorResolver:
             if ent.label_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT") and len(ent) > 1:
                 for i in range(ent.start, ent.end):
                     inside_ent[i] = ent
+        for ent in ents:
+            if ent.label_ in ("LOC", "FAC", "GPE") and len(ent) > 2 and _feature_of(ent):
+                for i in range(ent.start, ent.end):
+                    inside_ent[i] = ent
         for match_id, start, end in matches:
             actor_id, resolution = self.nlp.vocab.strings[match_id].split("|")
+            ent = inside_ent.get(start)
+            if ent is not None and ent.label_ in ("LOC", "FAC", "GPE") and ent.start < start:
+                continue  # "Japan" in "the Sea of Japan", "Mexico" in "the Gulf of Mexico"
             entry = self.by_id[actor_id]
             if resolution == "demonym" and not self._demonym_is_actor(doc[start:end]):
                 continue
@@ -446,6 +455,12 @@ class ActorResolver:
                                        standard_codes=False)
         self._build()
         return self
+
+
+def _feature_of(ent: Span) -> bool:
+    """The name of a natural feature followed by "of": "the Sea of Japan", "Bay of Bengal"."""
+    words = [t.lower_ for t in ent if t.lower_ != "the"]
+    return len(words) > 2 and words[0] in FEATURES and words[1] == "of"
 
 
 def _display_name(span: Span) -> str:

@@ -169,6 +169,8 @@ class RelationExtractor:
                 name = node.get("RIGHT_ID", "trigger")  # a token pattern's tokens are all triggers
                 if not isinstance(lemmas, dict) or name not in ("trigger", "action"):
                     continue  # an argument's nouns ("troops" who clash) do stand for actors
+                if name == "trigger" and pattern.get("agent_noun"):
+                    continue  # "supplier", "buyer" name who acts: "Chinese buyers" are China's
                 if name == "action" or "NOUN" in str(attrs.get("POS", "")):
                     self.trigger_nouns.update(lemmas.get("IN", []))
         for pattern in self.patterns:
@@ -615,6 +617,10 @@ class _Context:
                         not args or head.lemma_.lower() in BORDERS):
                     # "X fired the shots that killed Y", "X shares a border with Y that has
                     # resulted in resisting ...": things do not act; who has them does
+                    return self.subject_actors(head.head)
+                if not args and head.dep_ == "dobj" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+                    # "Pakistan signed a deal to import gas from Qatar": an infinitive with no
+                    # subject of its own is done by whoever has the deal, plan or contract
                     return self.subject_actors(head.head)
                 return args
             if token.dep_ == "acl" and (token.tag_ != "VBN" or any(c.dep_ == "dobj" for c in token.children)):

@@ -308,6 +308,9 @@ def validate_relation_patterns(
             values = record.get(key, [])
             if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
                 problems.append(f"{where}: '{key}' must be a list of {what}")
+        for key in ("symmetric", "implicit_target", "agent_noun"):
+            if not isinstance(record.get(key, False), bool):
+                problems.append(f"{where}: '{key}' must be true or false")
         supersedes = record.get("supersedes", [])
         if not isinstance(supersedes, list) or not all(v in RelationType.__members__ for v in supersedes):
             problems.append(f"{where}: 'supersedes' must be a list of relation types ({', '.join(RelationType.__members__)})")
