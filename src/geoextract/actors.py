@@ -206,14 +206,11 @@ class ActorResolver:
             if ent.label_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT") and len(ent) > 1:
                 for i in range(ent.start, ent.end):
                     inside_ent[i] = ent
-        for ent in ents:
-            if ent.label_ in ("LOC", "FAC", "GPE") and len(ent) > 2 and _feature_of(ent):
-                for i in range(ent.start, ent.end):
-                    inside_ent[i] = ent
+        in_feature = {i for ent in ents if ent.label_ in ("LOC", "FAC", "GPE") and _feature_of(ent)
+                      for i in range(ent.start + 1, ent.end)}
         for match_id, start, end in matches:
             actor_id, resolution = self.nlp.vocab.strings[match_id].split("|")
-            ent = inside_ent.get(start)
-            if ent is not None and ent.label_ in ("LOC", "FAC", "GPE") and ent.start < start:
+            if start in in_feature:
                 continue  # "Japan" in "the Sea of Japan", "Mexico" in "the Gulf of Mexico"
             entry = self.by_id[actor_id]
             if resolution == "demonym" and not self._demonym_is_actor(doc[start:end]):
