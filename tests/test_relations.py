@@ -932,6 +932,41 @@ PATTERN_CASES = {
         Russian  7 amod  ADJ
         oil      5 pobj  NOUN
     """, [(0, 1, "GPE"), (6, 7, "NORP")], ("China", "TRADE", "Russia")),
+    "aid.receive.from": ("""
+        Russia   1 nsubj PROPN
+        received 1 ROOT  VERB  receive VBD
+        missiles 1 dobj  NOUN  missile NNS
+        from     1 prep  ADP
+        China    3 pobj  PROPN
+    """, [(0, 1, "GPE"), (4, 5, "GPE")], ("China", "AID", "Russia")),
+    "aid.receive.obj-from": ("""
+        Russia   1 nsubj PROPN
+        received 1 ROOT  VERB  receive VBD
+        a        3 det   DET
+        loan     1 dobj  NOUN
+        from     3 prep  ADP
+        China    4 pobj  PROPN
+    """, [(0, 1, "GPE"), (5, 6, "GPE")], ("China", "AID", "Russia")),
+    "agree.deal.between": ("""
+        A        1 det       DET
+        deal     6 nsubjpass NOUN
+        between  1 prep      ADP
+        Russia   2 pobj      PROPN
+        and      3 cc        CCONJ
+        China    3 conj      PROPN
+        was      7 auxpass   AUX  be
+        signed   7 ROOT      VERB sign VBN
+    """, [(3, 4, "GPE"), (5, 6, "GPE")], ("Russia", "AGREE", "China")),
+    "trade.import.obj-of-from": ("""
+        China   1 nsubj PROPN
+        bought  1 ROOT  VERB  buy VBD
+        half    1 dobj  NOUN
+        of      2 prep  ADP
+        its     5 poss  PRON
+        oil     3 pobj  NOUN
+        from    5 prep  ADP
+        Russia  6 pobj  PROPN
+    """, [(0, 1, "GPE"), (7, 8, "GPE")], ("China", "TRADE", "Russia")),
     "assault.carried-out.by": ("""
         The     1 det       DET
         attack  5 nsubjpass NOUN
@@ -2123,3 +2158,18 @@ def test_agent_nouns_still_stand_for_their_actor(nlp):
     nouns = nlp.get_pipe("geoextract_relations").trigger_nouns
     assert {"purchases", "import"} <= nouns
     assert not {"buyer", "supplier", "importer"} & nouns
+
+
+def test_buying_a_company_unit_is_no_trade_with_its_country(nlp):
+    # "Acme completed the purchase of the US unit": an acquisition, not imports from the United States
+    doc = run(nlp, parsed(nlp, """
+        Acme      1 nsubj    PROPN
+        completed 1 ROOT     VERB  complete VBD
+        the       3 det      DET
+        purchase  1 dobj     NOUN
+        of        3 prep     ADP
+        the       7 det      DET
+        US        7 compound PROPN
+        unit      4 pobj     NOUN
+    """, ents=[(0, 1, "ORG"), (6, 7, "GPE")]))
+    assert "TRADE" not in relation_types(doc)
