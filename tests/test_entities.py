@@ -480,3 +480,47 @@ def test_a_plural_noun_that_begins_a_sentence_is_no_name(nlp):
     """, ents=[(0, 1, "PERSON"), (2, 3, "GPE"), (4, 5, "NORP")])
     doc = run(nlp, doc)
     assert ents(doc) == [("Israel", "GPE"), ("Islamists", "NORP")]
+
+
+def test_a_descriptor_before_a_name_says_what_it_names(nlp):
+    # "the news agency Tanjug reported . Tanjug said . the town of Tavildara fell . Tavildara"
+    # with the NER missing the first of each and calling the others people
+    words = ["the", "news", "agency", "Tanjug", "reported", ".", "Tanjug", "said", ".", "the", "town", "of",
+             "Tavildara", "fell", ".", "Tavildara"]
+    labels = ["O"] * len(words)
+    labels[6], labels[15] = "B-PERSON", "B-PERSON"
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Tanjug", "ORG"), ("Tanjug", "ORG"), ("Tavildara", "GPE"), ("Tavildara", "GPE")]
+
+
+def test_a_companys_first_word_alone_is_the_company(nlp):
+    # "Magna International Inc bought Lear . Magna grew ." with "Magna" alone called a person
+    words = ["Magna", "International", "Inc", "bought", "Lear", ".", "Magna", "grew", "."]
+    labels = ["B-ORG", "I-ORG", "I-ORG", "O", "B-ORG", "O", "B-PERSON", "O", "O"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Magna International Inc", "ORG"), ("Lear", "ORG"), ("Magna", "ORG")]
+
+
+def test_an_acronym_in_brackets_and_a_trailing_descriptor(nlp):
+    # "the Kurdistan Democratic Party ( KDP ) said . KDP fighters fled . Interfax news agency said"
+    words = ["the", "Kurdistan", "Democratic", "Party", "(", "KDP", ")", "said", ".", "KDP", "fighters", "fled", ".",
+             "Interfax", "news", "agency", "said"]
+    labels = ["O"] * len(words)
+    labels[0:4] = ["B-ORG", "I-ORG", "I-ORG", "I-ORG"]
+    labels[13:16] = ["B-ORG", "I-ORG", "I-ORG"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("the Kurdistan Democratic Party", "ORG"), ("KDP", "ORG"), ("KDP", "ORG"), ("Interfax", "ORG")]
+
+
+def test_in_a_cricket_story_the_counties_are_teams(nlp):
+    # "Essex need 148 runs to beat Kent . Surrey bowler Jones took four wickets . Kent" with the
+    # NER calling the counties people and missing Essex; outside cricket Kent stays a place
+    words = ["Essex", "need", "148", "runs", "to", "beat", "Kent", ".", "Surrey", "bowler", "Jones", "took", "four",
+             "wickets", "."]
+    labels = ["O"] * len(words)
+    labels[6], labels[8], labels[10] = "B-PERSON", "B-PERSON", "B-PERSON"
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Essex", "ORG"), ("Kent", "ORG"), ("Surrey", "ORG"), ("Jones", "PERSON")]
+    words = ["Floods", "hit", "Kent", "."]
+    doc = run(nlp, _flat(nlp, words, ["O", "O", "B-GPE", "O"]))
+    assert ents(doc) == [("Kent", "GPE")]

@@ -107,6 +107,20 @@ ORG_HEADS = {
     "front", "movement", "army", "navy", "forces", "fleet", "guard", "police", "service", "board", "foundation",
     "society", "club", "league", "organization", "organisation", "hospital", "assembly", "parliament", "senate",
     "congress", "tribunal", "cabinet", "bureau", "network", "airlines", "airways", "fund", "authority"}
+# A lower-case noun right before a name that says the name is an organisation's:
+# "the news agency Tanjug", "Belgian club Standard Liege", "mineral water firm Multico".
+ORG_DESCRIPTORS = {  # not words that also name a person's trade: "automaker Henry Ford", "publisher X"
+    "agency", "club", "team", "side", "company", "firm", "group", "bank", "newspaper", "daily", "weekly",
+    "broadcaster", "airline", "carrier", "insurer", "retailer", "refiner", "conglomerate", "subsidiary", "outfit",
+    "chipmaker", "steelmaker", "shipbuilder", "lender", "utility"}
+# "the town of X": X is a place.
+PLACE_NOUNS = {"town", "village", "city", "port", "province", "region", "district", "capital", "island", "suburb",
+               "enclave", "settlement", "outskirts"}
+# The first-class counties of English cricket: in a cricket story, teams, not places or people.
+CRICKET_COUNTIES = {
+    "derbyshire", "durham", "essex", "glamorgan", "gloucestershire", "hampshire", "kent", "lancashire",
+    "leicestershire", "middlesex", "northamptonshire", "nottinghamshire", "somerset", "surrey", "sussex",
+    "warwickshire", "worcestershire", "yorkshire"}
 # Organisation heads that, capitalised after capitalised words the NER left untagged, make
 # those words an organisation's name ("Conservative Party", "Papa Egoro Movement").
 NAMED_ORG_HEADS = {"party", "movement", "front", "league", "alliance", "institute", "university", "college",
@@ -122,7 +136,7 @@ _SMALL_WORDS = NAME_PARTICLES | {"a", "an", "the", "and", "or", "but", "of", "in
 
 @Language.component("geoextract_entities", assigns=["doc.ents"], requires=["doc.ents"])
 def consistent_entities(doc: Doc) -> Doc:
-    ents = grammar_names(doc, list(doc.ents))
+    ents = _acronyms(doc, grammar_names(doc, list(doc.ents)))
     if not ents:
         return doc
     votes: dict[str, Counter] = defaultdict(Counter)
@@ -136,6 +150,9 @@ def consistent_entities(doc: Doc) -> Doc:
             votes[_key(ent[-1].text)]["PERSON"] += 2  # "Lebed" after "Alexander Lebed"
         elif ent.label_ == "ORG" and _company(ent):
             companies.add(_key(ent[:-1].text))
+            if len(ent) > 2 and ent[0].is_title and ent[0].lower_ not in ORG_HEADS | _SMALL_WORDS | TITLES:
+                companies.add(ent[0].lower_)  # "Magna" after "Magna International Inc"
+    _descriptor_votes(doc, votes)
     label_of = {key: counts.most_common(1)[0][0] for key, counts in votes.items()}
     # "Wang" after "Wang Donghai", however often the NER said ORG; in a sports story also a
     # place's name ("Jordan" after "Michael Jordan"), which the actor stage's gazetteer then
@@ -151,6 +168,9 @@ def consistent_entities(doc: Doc) -> Doc:
     for key in companies:
         if label_of.get(key) == "PERSON":
             label_of[key] = "ORG"  # "Pirelli" after "Pirelli SpA", however often the NER said PERSON
+    if sports and players_table(doc, ents) and doc.user_data.get(_CRICKET_KEY):
+        for key in CRICKET_COUNTIES:  # county cricket: "Essex need another 148 to beat Yorkshire"
+            label_of[key] = "ORG"
     new_ents: list[Span] = []
     for ent in ents:
         label = label_of.get(_key(ent.text)) if ent.label_ in NAME_LABELS and not _dateline(ent) else None
@@ -191,6 +211,50 @@ def consistent_entities(doc: Doc) -> Doc:
         new_ents = filter_spans(new_ents + added)
     doc.ents = _regnal_numbers(doc, sorted(new_ents, key=lambda span: span.start))
     return doc
+
+
+def _descriptor_votes(doc: Doc, votes: dict[str, Counter]) -> None:
+    """A lower-case noun before a name says what it names, wherever the name is tagged:
+    "the news agency Tanjug" (an organisation), "the town of Tavildara" (a place)."""
+    for i in _member(doc.to_array(LOWER), _ids()["descriptors"]).nonzero()[0].tolist():
+        word = doc[i]
+        if not word.text.islower():
+            continue
+        if word.lower_ in ORG_DESCRIPTORS:
+            start, label = i + 1, "ORG"
+        elif i + 1 < len(doc) and doc[i + 1].lower_ == "of":
+            start, label = i + 2, "GPE"
+        else:
+            continue
+        for size in (3, 2, 1):
+            key = _key(doc[start:start + size].text) if start + size <= len(doc) else ""
+            if key in votes:
+                votes[key][label] += 10
+                break
+
+
+_TRAILING = ORG_DESCRIPTORS | {"news", "wire", "press"}  # "[Interfax] news agency"
+
+
+def _acronyms(doc: Doc, ents: list[Span]) -> list[Span]:
+    """An organisation's acronym in brackets after its name is its name too: "the Kurdistan
+    Democratic Party ( KDP )"; and a name the NER ran on into a lower-case descriptor ends
+    before it: "[Interfax] news agency said"."""
+    out, taken = [], {i for ent in ents for i in range(ent.start, ent.end)}
+    for ent in ents:
+        if ent.label_ == "ORG" and len(ent) > 1 and ent[-1].lower_ in _TRAILING and ent[-1].text.islower():
+            end = ent.end
+            while end > ent.start + 1 and doc[end - 1].lower_ in _TRAILING and doc[end - 1].text.islower():
+                end -= 1
+            if doc[end - 1].text[:1].isupper():
+                ent = Span(doc, ent.start, end, label="ORG")
+        out.append(ent)
+        i = ent.end
+        if (ent.label_ == "ORG" and len(ent) > 1 and i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")"
+                and i + 1 not in taken and doc[i + 1].is_upper and 2 <= len(doc[i + 1]) <= 6
+                and doc[i + 1].text[0] == next((t.text[0] for t in ent if t.text[:1].isupper()), "")):
+            out.append(Span(doc, i + 1, i + 2, label="ORG"))
+    return out
 
 
 # A monarch's or pope's number after the name: "Henry VIII", "John Paul II", "Abdullah II";
@@ -327,7 +391,8 @@ def _ids() -> dict[str, np.ndarray]:
     return {"words": array(TITLES | COMPANY_ROLES | NAMED_ORG_HEADS | {"who", "whom"}), ",": array({","}),
             "lemmas": array(PERSON_ROLES | KILLING | SAY_VERBS | DEFENDANT_PASSIVE | DEFENDANT_ACTIVE),
             "small": array(_SMALL_WORDS), "sports": array(SPORTS_WORDS),
-            "sports too": array(SPORTS_WORDS_TOO), "cricket": array(CRICKET_WORDS)}
+            "sports too": array(SPORTS_WORDS_TOO), "cricket": array(CRICKET_WORDS),
+            "descriptors": array(ORG_DESCRIPTORS | PLACE_NOUNS)}
 
 
 def _member(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
