@@ -499,6 +499,10 @@ def test_a_companys_first_word_alone_is_the_company(nlp):
     labels = ["B-ORG", "I-ORG", "I-ORG", "O", "B-ORG", "O", "B-PERSON", "O", "O"]
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("Magna International Inc", "ORG"), ("Lear", "ORG"), ("Magna", "ORG")]
+    # "Balfour Beatty Rail Maintenance Ltd": "Balfour" alone is not the company's short name
+    words = ["Balfour", "Beatty", "Rail", "Ltd", "grew", ".", "Balfour", "said", "."]
+    labels = ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O", "B-PERSON", "O", "O"]
+    assert ents(run(nlp, _flat(nlp, words, labels)))[-1] == ("Balfour", "PERSON")
 
 
 def test_an_acronym_in_brackets_and_a_trailing_descriptor(nlp):
@@ -524,3 +528,40 @@ def test_in_a_cricket_story_the_counties_are_teams(nlp):
     words = ["Floods", "hit", "Kent", "."]
     doc = run(nlp, _flat(nlp, words, ["O", "O", "B-GPE", "O"]))
     assert ents(doc) == [("Kent", "GPE")]
+
+
+def test_a_cricket_scorecards_fielders_and_bowlers_are_people(nlp):
+    # "Law c Tillekeratne b Chandana 13 . Chandana 10-0-38-3 . Kent won the cricket" with the
+    # NER calling the bowler a place once and missing the rest
+    words = ["Law", "c", "Tillekeratne", "b", "Chandana", "13", ".", "Chandana", "10-0-38-3", ".", "Kent", "took",
+             "four", "wickets", "in", "the", "innings"]
+    labels = ["O"] * len(words)
+    labels[0], labels[7], labels[10] = "B-PERSON", "B-GPE", "B-PERSON"
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Law", "PERSON"), ("Tillekeratne", "PERSON"), ("Chandana", "PERSON"), ("Chandana", "PERSON"),
+                         ("Kent", "ORG")]
+
+
+def test_a_name_after_at_is_a_place_unless_aimed_at(nlp):
+    # "a farmer was hanged at Changi Prison" (the NER: a person); "Oswald fired at Kennedy"
+    doc = run(nlp, parsed(nlp, """
+        Singapore 1 nsubj    PROPN
+        hanged    1 ROOT     VERB  hang VBD
+        a         3 det      DET
+        farmer    1 dobj     NOUN
+        at        1 prep     ADP
+        Changi    6 compound PROPN
+        Prison    4 pobj     PROPN
+    """, ents=[(0, 1, "GPE"), (5, 7, "PERSON")]))
+    assert ents(doc) == [("Singapore", "GPE"), ("Changi Prison", "LOC")]
+    doc = run(nlp, parsed(nlp, """
+        Oswald  1 nsubj PROPN
+        fired   1 ROOT  VERB  fire VBD
+        at      1 prep  ADP
+        Kennedy 2 pobj  PROPN
+    """, ents=[(0, 1, "PERSON"), (3, 4, "PERSON")]))
+    assert ents(doc) == [("Oswald", "PERSON"), ("Kennedy", "PERSON")]
+    # "talks begin at Jack Straw 's residence": the place is his, he stays a person
+    doc = run(nlp, _flat(nlp, ["talks", "begin", "at", "Jack", "Straw", "'s", "residence"],
+                         ["O", "O", "O", "B-PERSON", "I-PERSON", "I-PERSON", "O"]))
+    assert ents(doc) == [("Jack Straw 's", "PERSON")]

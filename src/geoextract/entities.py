@@ -150,9 +150,11 @@ def consistent_entities(doc: Doc) -> Doc:
             votes[_key(ent[-1].text)]["PERSON"] += 2  # "Lebed" after "Alexander Lebed"
         elif ent.label_ == "ORG" and _company(ent):
             companies.add(_key(ent[:-1].text))
-            if len(ent) > 2 and ent[0].is_title and ent[0].lower_ not in ORG_HEADS | _SMALL_WORDS | TITLES:
+            if len(ent) > 2 and ent[0].is_title and ent[1].lower_ in _GENERIC_COMPANY_WORDS:
                 companies.add(ent[0].lower_)  # "Magna" after "Magna International Inc"
     _descriptor_votes(doc, votes)
+    if sports and players_table(doc, ents) and doc.user_data.get(_CRICKET_KEY):
+        _scorecard_votes(doc, votes)
     label_of = {key: counts.most_common(1)[0][0] for key, counts in votes.items()}
     # "Wang" after "Wang Donghai", however often the NER said ORG; in a sports story also a
     # place's name ("Jordan" after "Michael Jordan"), which the actor stage's gazetteer then
@@ -174,6 +176,8 @@ def consistent_entities(doc: Doc) -> Doc:
     new_ents: list[Span] = []
     for ent in ents:
         label = label_of.get(_key(ent.text)) if ent.label_ in NAME_LABELS and not _dateline(ent) else None
+        if _venue(doc, ent, label or ent.label_, sports):
+            label = "LOC"  # "a test at Headingley", "hanged at Changi Prison"
         new_ents.append(Span(doc, ent.start, ent.end, label=label) if label and label != ent.label_ else ent)
     # mentions the NER missed: the same spelling as a tagged name (up to four tokens)
     covered = {i for ent in new_ents for i in range(ent.start, ent.end)}
@@ -233,6 +237,44 @@ def _descriptor_votes(doc: Doc, votes: dict[str, Counter]) -> None:
                 break
 
 
+def _venue(doc: Doc, ent: Span, label: str, sports: bool) -> bool:
+    """A name right after "at" ("at the") is where something happens: no person is "at
+    Changi Prison"; in a sports story no team is "at Headingley" or "KANSAS CITY AT DETROIT"."""
+    i = ent.start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    if i < 0 or doc[i].lower_ != "at" or doc[i].head.lemma_.lower() in _AIMED:
+        return False  # "Oswald fired at Kennedy": whom, not where
+    if ent[-1].lower_ in ("'s", "’s", "'") or ent.end < len(doc) and doc[ent.end].lower_ in ("'s", "’s", "'"):
+        return False  # "at Jack Straw's country residence": the place is his
+    return label == "PERSON" or sports and label == "ORG"
+
+
+_AIMED = KILL_VERBS | {"fire", "aim", "throw", "hurl", "point", "swing", "lunge", "look", "stare", "glance",
+                       "laugh", "smile", "wave", "shout", "yell", "scream", "strike", "lash", "jab", "snap", "swipe",
+                       "bark", "direct", "target", "grab", "spit", "rush", "charge", "come", "go", "get"}
+
+
+def _scorecard_votes(doc: Doc, votes: dict[str, Counter]) -> None:
+    """A cricket scorecard's fielder and bowler are people: "S. Law c Tillekeratne b
+    Dharmasena 13", "st Kaluwitharana b Chandana 6", tagged or not."""
+    for token in doc:
+        if token.text not in ("b", "c", "st") or token.i + 1 >= len(doc):
+            continue
+        end = token.i + 1
+        while end < len(doc) and end - token.i <= 3 and doc[end].is_title and doc[end].is_alpha:
+            end += 1
+        if end > token.i + 1 and (end == len(doc) or doc[end].like_num or doc[end].text in ("b", "c")):
+            votes[_key(doc[token.i + 1:end].text)]["PERSON"] += 10
+
+
+# The words after a company's own name that say only what kind of company it is: "Magna
+# International Inc" is "Magna"; "Balfour Beatty Rail Maintenance" is not "Balfour".
+_GENERIC_COMPANY_WORDS = {
+    "international", "industries", "industrial", "group", "holdings", "holding", "corp", "corporation",
+    "systems", "technologies", "technology", "communications", "electronics", "resources", "energy", "motors",
+    "airlines", "enterprises", "laboratories", "labs", "pharmaceuticals", "petroleum", "oil", "mining", "steel",
+    "chemicals", "bancorp", "bancshares", "financial", "capital", "investments", "partners", "brands", "foods"}
 _TRAILING = ORG_DESCRIPTORS | {"news", "wire", "press"}  # "[Interfax] news agency"
 
 
