@@ -565,3 +565,12 @@ def test_a_name_after_at_is_a_place_unless_aimed_at(nlp):
     doc = run(nlp, _flat(nlp, ["talks", "begin", "at", "Jack", "Straw", "'s", "residence"],
                          ["O", "O", "O", "B-PERSON", "I-PERSON", "I-PERSON", "O"]))
     assert ents(doc) == [("Jack Straw 's", "PERSON")]
+
+
+def test_a_name_with_an_age_is_a_person_wherever_it_stands(nlp):
+    # "Duran , 45 , fights Cruz . Duran trained . Duran won ." with the NER calling "Duran" a
+    # place every time
+    words = ["Duran", ",", "45", ",", "fights", "Cruz", ".", "Duran", "trained", ".", "Duran", "won", "."]
+    labels = ["B-GPE", "O", "O", "O", "O", "B-PERSON", "O", "B-GPE", "O", "O", "B-GPE", "O", "O"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Duran", "PERSON"), ("Cruz", "PERSON"), ("Duran", "PERSON"), ("Duran", "PERSON")]

@@ -235,6 +235,14 @@ def _descriptor_votes(doc: Doc, votes: dict[str, Counter]) -> None:
             if key in votes:
                 votes[key][label] += 10
                 break
+    # "Duran , 45 , takes on ...": a name with an age in commas after it is a person's
+    for i in (doc.to_array(LOWER)[:-2] == _ids()[","][0]).nonzero()[0].tolist():
+        if i > 0 and doc[i + 1].text.isdigit() and 0 < int(doc[i + 1].text) < 110 and doc[i + 2].text == ",":
+            for size in (3, 2, 1):
+                key = _key(doc[max(0, i - size):i].text)
+                if key in votes:
+                    votes[key]["PERSON"] += 10
+                    break
 
 
 def _venue(doc: Doc, ent: Span, label: str, sports: bool) -> bool:
