@@ -574,3 +574,10 @@ def test_a_name_with_an_age_is_a_person_wherever_it_stands(nlp):
     labels = ["B-GPE", "O", "O", "O", "O", "B-PERSON", "O", "B-GPE", "O", "O", "B-GPE", "O", "O"]
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("Duran", "PERSON"), ("Cruz", "PERSON"), ("Duran", "PERSON"), ("Duran", "PERSON")]
+
+
+def test_a_superscript_digit_in_commas_is_no_age(nlp):
+    # "Smith , ² , said": str.isdigit() is true for "²" but int() fails on it; the document
+    # must not be lost
+    doc = run(nlp, _flat(nlp, ["Smith", ",", "²", ",", "said"], ["B-PERSON", "O", "O", "O", "O"]))
+    assert ents(doc) == [("Smith", "PERSON")]

@@ -237,7 +237,7 @@ def _descriptor_votes(doc: Doc, votes: dict[str, Counter]) -> None:
                 break
     # "Duran , 45 , takes on ...": a name with an age in commas after it is a person's
     for i in (doc.to_array(LOWER)[:-2] == _ids()[","][0]).nonzero()[0].tolist():
-        if i > 0 and doc[i + 1].text.isdigit() and 0 < int(doc[i + 1].text) < 110 and doc[i + 2].text == ",":
+        if i > 0 and doc[i + 1].text.isdecimal() and 0 < int(doc[i + 1].text) < 110 and doc[i + 2].text == ",":
             for size in (3, 2, 1):
                 key = _key(doc[max(0, i - size):i].text)
                 if key in votes:
@@ -936,7 +936,7 @@ class _Names:
     def before_age(self, comma: int) -> None:
         """"Albrecht, 54, is a former professor": a name with an age in commas after it."""
         age = self.doc[comma + 1]
-        if age.text.isdigit() and 0 < int(age.text) < 110:
+        if age.text.isdecimal() and 0 < int(age.text) < 110:
             span = _name_around(self.doc[comma - 1])
             if span is not None:
                 self.person(*span)
