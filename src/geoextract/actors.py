@@ -201,13 +201,13 @@ class ActorResolver:
         found: list[Span] = []
         matches = list(self.phrases(doc)) + (list(self.tokens(doc)) if len(self.tokens) else [])
         ents = list(doc.ents)  # Doc.ents walks every token: read once, passed on
-        inside_ent = {}
+        inside_ent, in_feature = {}, set()
         for ent in ents:
             if ent.label_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT") and len(ent) > 1:
                 for i in range(ent.start, ent.end):
                     inside_ent[i] = ent
-        in_feature = {i for ent in ents if ent.label_ in ("LOC", "FAC", "GPE") and _feature_of(ent)
-                      for i in range(ent.start + 1, ent.end)}
+            if ent.label_ in ("LOC", "FAC", "GPE") and _feature_of(ent):
+                in_feature.update(range(ent.start + 1, ent.end))
         for match_id, start, end in matches:
             actor_id, resolution = self.nlp.vocab.strings[match_id].split("|")
             if start in in_feature:
@@ -456,8 +456,8 @@ class ActorResolver:
 
 def _feature_of(ent: Span) -> bool:
     """The name of a natural feature followed by "of": "the Sea of Japan", "Bay of Bengal"."""
-    words = [t.lower_ for t in ent if t.lower_ != "the"]
-    return len(words) > 2 and words[0] in FEATURES and words[1] == "of"
+    first = 1 if ent[0].lower_ == "the" else 0
+    return len(ent) > first + 2 and ent[first].lower_ in FEATURES and ent[first + 1].lower_ == "of"
 
 
 def _display_name(span: Span) -> str:

@@ -152,9 +152,9 @@ def consistent_entities(doc: Doc) -> Doc:
             companies.add(_key(ent[:-1].text))
             if len(ent) > 2 and ent[0].is_title and ent[1].lower_ in _GENERIC_COMPANY_WORDS:
                 companies.add(ent[0].lower_)  # "Magna" after "Magna International Inc"
-    _descriptor_votes(doc, votes)
-    if sports and players_table(doc, ents) and doc.user_data.get(_CRICKET_KEY):
-        _scorecard_votes(doc, votes)
+    lower = doc.to_array(LOWER)  # read once: the cue words below, and the untagged mentions at the end
+    cricket = sports and players_table(doc, ents) and doc.user_data.get(_CRICKET_KEY)
+    _descriptor_votes(doc, lower, votes, cricket)
     label_of = {key: counts.most_common(1)[0][0] for key, counts in votes.items()}
     # "Wang" after "Wang Donghai", however often the NER said ORG; in a sports story also a
     # place's name ("Jordan" after "Michael Jordan"), which the actor stage's gazetteer then
@@ -170,7 +170,7 @@ def consistent_entities(doc: Doc) -> Doc:
     for key in companies:
         if label_of.get(key) == "PERSON":
             label_of[key] = "ORG"  # "Pirelli" after "Pirelli SpA", however often the NER said PERSON
-    if sports and players_table(doc, ents) and doc.user_data.get(_CRICKET_KEY):
+    if cricket:
         for key in CRICKET_COUNTIES:  # county cricket: "Essex need another 148 to beat Yorkshire"
             label_of[key] = "ORG"
     new_ents: list[Span] = []
@@ -188,7 +188,7 @@ def consistent_entities(doc: Doc) -> Doc:
     # Only tokens that start a known name are looked at (a numpy test over the lower-case ids),
     # not every token of the document.
     first_ids = np.unique(np.array([doc.vocab.strings.as_int(first) for first in firsts], dtype="uint64"))
-    candidates = _member(doc.to_array(LOWER), first_ids).nonzero()[0].tolist() if len(first_ids) else []
+    candidates = _member(lower, first_ids).nonzero()[0].tolist() if len(first_ids) else []
     i = 0
     for candidate in candidates:
         if candidate < i:  # inside a name added just before
@@ -217,32 +217,52 @@ def consistent_entities(doc: Doc) -> Doc:
     return doc
 
 
-def _descriptor_votes(doc: Doc, votes: dict[str, Counter]) -> None:
-    """A lower-case noun before a name says what it names, wherever the name is tagged:
-    "the news agency Tanjug" (an organisation), "the town of Tavildara" (a place)."""
-    for i in _member(doc.to_array(LOWER), _ids()["descriptors"]).nonzero()[0].tolist():
+def _descriptor_votes(doc: Doc, lower: np.ndarray, votes: dict[str, Counter], cricket: bool) -> None:
+    """Words around a name that say what it names, wherever the name is tagged (10 votes each):
+    "the news agency Tanjug" (an organisation), "the town of Tavildara" (a place), "Duran , 45 ,"
+    (a person) and, in a cricket story, a scorecard's fielder and bowler ("c Tillekeratne b
+    Dharmasena 13")."""
+    for i in _member(lower, _ids()["descriptors"]).nonzero()[0].tolist():
         word = doc[i]
         if not word.text.islower():
             continue
         if word.lower_ in ORG_DESCRIPTORS:
-            start, label = i + 1, "ORG"
+            _vote(doc, votes, "ORG", start=i + 1)
         elif i + 1 < len(doc) and doc[i + 1].lower_ == "of":
-            start, label = i + 2, "GPE"
-        else:
-            continue
-        for size in (3, 2, 1):
-            key = _key(doc[start:start + size].text) if start + size <= len(doc) else ""
-            if key in votes:
-                votes[key][label] += 10
-                break
-    # "Duran , 45 , takes on ...": a name with an age in commas after it is a person's
-    for i in (doc.to_array(LOWER)[:-2] == _ids()[","][0]).nonzero()[0].tolist():
-        if i > 0 and doc[i + 1].text.isdecimal() and 0 < int(doc[i + 1].text) < 110 and doc[i + 2].text == ",":
-            for size in (3, 2, 1):
-                key = _key(doc[max(0, i - size):i].text)
-                if key in votes:
-                    votes[key]["PERSON"] += 10
-                    break
+            _vote(doc, votes, "GPE", start=i + 2)
+    for comma in _ages(doc, lower):
+        _vote(doc, votes, "PERSON", end=comma)
+    if cricket:
+        for i in _member(lower, _ids()["scorecard"]).nonzero()[0].tolist():
+            if doc[i].text not in ("b", "c", "st"):
+                continue  # lower case only: "B" and "C" begin names
+            end = i + 1
+            while end < len(doc) and end - i <= 3 and doc[end].is_title and doc[end].is_alpha:
+                end += 1
+            if end > i + 1 and (end == len(doc) or doc[end].like_num or doc[end].text in ("b", "c")):
+                votes[_key(doc[i + 1:end].text)]["PERSON"] += 10  # a new name too: "b Chandana"
+
+
+def _vote(doc: Doc, votes: dict[str, Counter], label: str, start: int | None = None, end: int | None = None) -> None:
+    """Ten votes for `label` to the longest known name (up to three words) that starts at
+    `start` or ends before `end`."""
+    for size in (3, 2, 1):
+        first = start if start is not None else max(0, end - size)
+        last = first + size if start is not None else end
+        if last <= len(doc) and (key := _key(doc[first:last].text)) in votes:
+            votes[key][label] += 10
+            return
+
+
+def _ages(doc: Doc, lower: np.ndarray) -> list[int]:
+    """The commas that open an age after a name: "Albrecht , 54 , is", "Duran , 45 ,"."""
+    commas = lower == _ids()[","][0]
+    found = []
+    for j in (commas[1:-2] & commas[3:]).nonzero()[0].tolist():  # tokens j + 1 and j + 3 are commas
+        age = doc[j + 2].text
+        if age.isdecimal() and 0 < int(age) < 110:  # not isdigit(): "²" is a digit int() refuses
+            found.append(j + 1)
+    return found
 
 
 def _venue(doc: Doc, ent: Span, label: str, sports: bool) -> bool:
@@ -261,19 +281,6 @@ def _venue(doc: Doc, ent: Span, label: str, sports: bool) -> bool:
 _AIMED = KILL_VERBS | {"fire", "aim", "throw", "hurl", "point", "swing", "lunge", "look", "stare", "glance",
                        "laugh", "smile", "wave", "shout", "yell", "scream", "strike", "lash", "jab", "snap", "swipe",
                        "bark", "direct", "target", "grab", "spit", "rush", "charge", "come", "go", "get"}
-
-
-def _scorecard_votes(doc: Doc, votes: dict[str, Counter]) -> None:
-    """A cricket scorecard's fielder and bowler are people: "S. Law c Tillekeratne b
-    Dharmasena 13", "st Kaluwitharana b Chandana 6", tagged or not."""
-    for token in doc:
-        if token.text not in ("b", "c", "st") or token.i + 1 >= len(doc):
-            continue
-        end = token.i + 1
-        while end < len(doc) and end - token.i <= 3 and doc[end].is_title and doc[end].is_alpha:
-            end += 1
-        if end > token.i + 1 and (end == len(doc) or doc[end].like_num or doc[end].text in ("b", "c")):
-            votes[_key(doc[token.i + 1:end].text)]["PERSON"] += 10
 
 
 # The words after a company's own name that say only what kind of company it is: "Magna
@@ -411,9 +418,8 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
             names.after_title(i)
         elif word in ("who", "whom"):
             names.relative(doc[i])
-    commas = lower == ids[","]
-    for i in (commas[1:-2] & commas[3:]).nonzero()[0].tolist():  # "Albrecht , 54 , is"
-        names.before_age(i + 1)
+    for comma in _ages(doc, lower):  # "Albrecht , 54 , is"
+        names.before_age(comma)
     for i in by_lemma:
         token = doc[i]
         word = token.lemma_.lower()
@@ -442,7 +448,7 @@ def _ids() -> dict[str, np.ndarray]:
             "lemmas": array(PERSON_ROLES | KILLING | SAY_VERBS | DEFENDANT_PASSIVE | DEFENDANT_ACTIVE),
             "small": array(_SMALL_WORDS), "sports": array(SPORTS_WORDS),
             "sports too": array(SPORTS_WORDS_TOO), "cricket": array(CRICKET_WORDS),
-            "descriptors": array(ORG_DESCRIPTORS | PLACE_NOUNS)}
+            "descriptors": array(ORG_DESCRIPTORS | PLACE_NOUNS), "scorecard": array({"b", "c", "st"})}
 
 
 def _member(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -934,12 +940,11 @@ class _Names:
             self.owner[k] = n
 
     def before_age(self, comma: int) -> None:
-        """"Albrecht, 54, is a former professor": a name with an age in commas after it."""
-        age = self.doc[comma + 1]
-        if age.text.isdecimal() and 0 < int(age.text) < 110:
-            span = _name_around(self.doc[comma - 1])
-            if span is not None:
-                self.person(*span)
+        """"Albrecht, 54, is a former professor": a name with an age in commas after it
+        (`_ages` finds the commas)."""
+        span = _name_around(self.doc[comma - 1])
+        if span is not None:
+            self.person(*span)
 
     def apposition(self, role: Token) -> None:
         """"Vyacheslav Chornovil, leader of the Rukh", "X, a jeweler and president of Y": the name

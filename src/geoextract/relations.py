@@ -613,14 +613,13 @@ class _Context:
             if token.dep_ == "relcl":  # "Russia, which shares a border with ..."
                 args = self.actors_for(token.head, clause_start=token.left_edge.i)
                 head = token.head
-                if head.dep_ == "dobj" and head.lemma_.lower() in INSTRUMENTS | BORDERS and (
-                        not args or head.lemma_.lower() in BORDERS):
+                lemma = head.lemma_.lower()
+                if head.dep_ == "dobj" and (lemma in BORDERS or not args and (
+                        lemma in INSTRUMENTS or any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children))):
                     # "X fired the shots that killed Y", "X shares a border with Y that has
-                    # resulted in resisting ...": things do not act; who has them does
-                    return self.subject_actors(head.head)
-                if not args and head.dep_ == "dobj" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
-                    # "Pakistan signed a deal to import gas from Qatar": an infinitive with no
-                    # subject of its own is done by whoever has the deal, plan or contract
+                    # resulted in resisting ...": things do not act; who has them does. And
+                    # "Pakistan signed a deal to import gas": an infinitive with no subject of
+                    # its own is done by whoever has the deal, plan or contract
                     return self.subject_actors(head.head)
                 return args
             if token.dep_ == "acl" and (token.tag_ != "VBN" or any(c.dep_ == "dobj" for c in token.children)):
