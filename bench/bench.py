@@ -12,6 +12,9 @@ Measurements:
 - spacy-N: `nlp.pipe(texts, n_process=N, batch_size=B)` with the model alone (no geoextract
   components, nothing written), thinc ops as geoextract runs them (NumpyOps without blis);
   spacy-blis-1 is the same with spaCy's default ops, for reference.
+- spacy-bulk-1: bare spaCy with geoextract's bulk attribute ruler and lemmatizer
+  (`geoextract.attributes`, the same annotations, and part of why geoextract-1 keeps up with
+  spacy-1); geoextract-1 against it is the cost of geoextract's own stages and output alone.
 - geoextract-N: `geoextract extract CORPUS --n-process N` end to end, all outputs written.
 - cache: the same extract run twice with `--cache`, cold then warm.
 - rss-scaling: peak memory of geoextract extract on the first M and the first K documents.
@@ -45,7 +48,7 @@ import json, sys
 from thinc.api import use_ops
 import spacy
 path, limit, n_process, batch_size, fast = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
-model = sys.argv[6]
+model, bulk = sys.argv[6], sys.argv[7] == "1"
 def texts():
     with open(path, encoding="utf-8") as stream:
         for n, line in enumerate(stream):
@@ -59,6 +62,10 @@ if fast:
         nlp = spacy.load(model)
 else:
     nlp = spacy.load(model)
+if bulk:
+    sys.path.insert(0, sys.argv[8])
+    from geoextract.attributes import speed_up
+    speed_up(nlp)
 words = docs = 0
 for doc in nlp.pipe(texts(), n_process=n_process, batch_size=batch_size):
     words += sum(1 for token in doc if not token.is_punct and not token.is_space)
@@ -122,9 +129,10 @@ def slice_corpus(corpus: Path, limit: int, folder: Path) -> Path:
     return path
 
 
-def run_bare(corpus: Path, limit: int, n_process: int, args: argparse.Namespace, env: dict, fast: bool = True) -> dict:
+def run_bare(corpus: Path, limit: int, n_process: int, args: argparse.Namespace, env: dict, fast: bool = True,
+             bulk: bool = False) -> dict:
     result = measure([sys.executable, "-c", BARE, str(corpus), str(limit), str(n_process), str(args.batch_size),
-                      "1" if fast else "0", args.model], env)
+                      "1" if fast else "0", args.model, "1" if bulk else "0", str(ROOT / "src")], env)
     counts = json.loads(result["stdout"])
     return {**result, **counts, "wps": counts["words"] / result["wall_s"], "wpcs": counts["words"] / result["cpu_s"]}
 
@@ -160,7 +168,7 @@ def main() -> None:
     parser.add_argument("--n-process", default="1,2", help="process counts to compare, e.g. 1,2")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--model", default=None, help="spaCy pipeline [default: geoextract's default]")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: blis,cache,spacy")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: blis,bulk,cache,spacy")
     parser.add_argument("--rss-scaling", default="", help="two sizes, e.g. 2000,20000: peak RSS of each")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each side, alternating; the fastest counts")
     parser.add_argument("--json", type=Path, help="also write all figures here")
@@ -197,6 +205,11 @@ def main() -> None:
         if "blis" not in skip and "spacy" not in skip:
             figures["spacy-blis-1"] = run_bare(corpus, args.limit, 1, args, env, fast=False)
             show("spacy-blis-1", figures["spacy-blis-1"], figures.get("spacy-1"))
+        if "bulk" not in skip and "spacy" not in skip and "geoextract-1" in figures:
+            figures["spacy-bulk-1"] = run_bare(corpus, args.limit, 1, args, env, bulk=True)
+            show("spacy-bulk-1", figures["spacy-bulk-1"], figures.get("spacy-1"))
+            ratio = figures["geoextract-1"]["wps"] / figures["spacy-bulk-1"]["wps"]
+            print(f"\ngeoextract-1 vs spacy-bulk-1 (the cost of geoextract's own stages and output): {ratio:.2f}x")
         if len(counts) > 1:
             first, last = figures[f"geoextract-{counts[0]}"], figures[f"geoextract-{counts[-1]}"]
             print(f"\ngeoextract --n-process {counts[-1]} vs {counts[0]}: {last['wps'] / first['wps']:.2f}x")

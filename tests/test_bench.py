@@ -29,9 +29,11 @@ def test_bench_compares_bare_spacy_and_extract_in_one_run(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "spacy-1" in done.stdout and "geoextract-1" in done.stdout
     assert "identical outputs: True" in done.stdout
+    assert "geoextract-1 vs spacy-bulk-1" in done.stdout
     result = json.loads(figures.read_text())
-    assert set(result) == {"spacy-1", "geoextract-1", "cache-cold", "cache-warm"}
+    assert set(result) == {"spacy-1", "geoextract-1", "spacy-bulk-1", "cache-cold", "cache-warm"}
     assert result["spacy-1"]["words"] == result["geoextract-1"]["words"] > 0  # the same text on both sides
+    assert result["spacy-bulk-1"]["words"] == result["spacy-1"]["words"]
     assert all(result[name]["peak_rss_mb"] > 0 for name in result)
 
 

@@ -77,13 +77,14 @@ def test_a_pool_gives_the_same_results_as_one_process(spec, full_nlp):
 
 
 @pytest.mark.model
-def test_one_failing_document_does_not_cost_its_batch(full_nlp, monkeypatch):
+@pytest.mark.parametrize("error", [ValueError, KeyError])
+def test_one_failing_document_does_not_cost_its_batch(full_nlp, monkeypatch, error):
     original = full_nlp.pipe
 
     def pipe(texts, **kwargs):
         texts = list(texts)
         if any("poison" in t for t in texts):
-            raise ValueError("cannot handle this text")
+            raise error("cannot handle this text")
         return original(texts, **kwargs)
 
     monkeypatch.setattr(full_nlp, "pipe", pipe)

@@ -31,7 +31,8 @@ def default_model() -> str:
 
 
 def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
-                  actors: str | Path | None = None, relations: str | Path | None = None) -> Language:
+                  actors: str | Path | None = None, relations: str | Path | None = None,
+                  fast_rules: bool = True) -> Language:
     """Load a base pipeline and add geoextract's components, unless it has them already.
 
     Args:
@@ -40,6 +41,8 @@ def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
         actors: a gazetteer JSONL added to the bundled one (an entry with a bundled id replaces
             it; a name it uses is taken from the bundled actor that had it).
         relations: relation patterns replacing the bundled ones.
+        fast_rules: run the model's attribute ruler and lemmatizer through geoextract's bulk
+            versions (same annotations, a quarter of a small model's time saved; `attributes.py`).
     """
     model = model or default_model()
     nlp = _load_base(model)
@@ -48,6 +51,10 @@ def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
 
     cfg = load_config(config_path, interpolate=True)
     names = list(cfg["nlp"]["pipeline"])
+    if fast_rules:
+        from .attributes import speed_up
+
+        speed_up(nlp)
     if all(name in nlp.pipe_names for name in names):
         if actors:
             nlp.get_pipe("geoextract_actors").add_actors(load_actors(actors))

@@ -1,0 +1,302 @@
+"""Token attributes (POS, morphology, lemmas) from the base model's rule tables, set in bulk.
+
+A small spaCy model spends about a quarter of its time in two rule components: the attribute
+ruler (179 Matcher patterns mapping tags to POS and morphology) and the rule lemmatizer. Both
+are pure functions of a few token attributes, so geoextract runs them with a per-document
+array lookup, memoised across documents, instead of a Python loop that builds a Span or a
+Token for every match:
+
+- `FastAttributeRuler` answers single-token patterns from the token's (TAG, LOWER, DEP, ...)
+  values and keeps spaCy's Matcher for the few multi-token patterns, applying all matches in
+  spaCy's order (later patterns win);
+- `FastLemmatizer` memoises `lemmatize()` on (ORTH, POS, MORPH), the only inputs of spaCy's
+  built-in lemmatizer modes, and writes the lemmas with one `Doc.from_array`.
+
+They wrap the model's own components (patterns, tables, serialisation and `add()` stay
+theirs) and give the same annotations: `tests/test_attributes.py` compares every token
+attribute with the original components on the bundled sample and on the shared corpora. A
+pattern the compiler does not know (an operator, a predicate other than IN / NOT_IN / REGEX)
+keeps the original component, so a custom model loses nothing but the speed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Iterable, Iterator
+
+SUPPORTED_KEYS = ("TAG", "LOWER", "ORTH", "DEP", "POS", "IS_SPACE")
+BULK_ATTRS = ("POS", "MORPH", "LEMMA")  # written with Doc.from_array; others token by token
+MEMO_LIMIT = 1_000_000  # entries; a memo past this starts again, so memory stays bounded
+BUILT_IN_MODES = ("rule", "lookup", "pos_lookup")
+
+
+class _Wrapper:
+    """A stand-in for a spaCy component: runs faster, delegates everything else."""
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "original":  # not set yet, as while unpickling
+            raise AttributeError(name)
+        return getattr(self.original, name)
+
+    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        for doc in docs:
+            yield self(doc)
+
+
+class FastAttributeRuler(_Wrapper):
+    """spaCy's AttributeRuler, answered from a table of token signatures."""
+
+    def __init__(self, original: Any) -> None:
+        super().__init__(original)
+        self._compiled_for = -1
+
+    @classmethod
+    def supports(cls, ruler: Any) -> bool:
+        try:
+            return (all(set(attrs) <= set(_ATTR_NAMES) for attrs in ruler.attrs)
+                    and all(_predicates(token) is not None for entry in ruler.patterns
+                            for pattern in entry["patterns"] for token in pattern))
+        except (AttributeError, KeyError, TypeError):
+            return False
+
+    def _compile(self) -> None:
+        from spacy.attrs import IDS
+        from spacy.matcher import Matcher
+
+        ruler = self.original
+        strings = ruler.vocab.strings
+        self._singles: list[tuple[int, list[tuple[str, Callable[[int], bool]]]]] = []
+        self._anchors: dict[tuple[str, int], list[int]] = {}
+        self._always: list[int] = []
+        self._multi = Matcher(ruler.vocab)
+        self._starts: list[list[tuple[str, Callable[[int], bool]]]] = []
+        keys: set[str] = set()
+        for attr_id, entry in _entries(ruler):
+            for pattern in entry["patterns"]:
+                tests = _predicates(pattern[0])
+                keys.update(key for key, _ in tests)
+                compiled = [(key, _test(value, key, strings)) for key, value in tests]
+                if len(pattern) == 1:
+                    self._singles.append((attr_id, compiled))
+                    self._anchor(len(self._singles) - 1, tests, strings)
+                else:
+                    self._multi.add(str(attr_id), [pattern])
+                    self._starts.append(compiled)
+        self._keys = sorted(keys)
+        self._columns = [IDS[key] for key in self._keys]
+        self._position = {key: n for n, key in enumerate(self._keys)}
+        self._memo: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._effects: dict[tuple[int, ...], dict[int, int]] = {}
+        self._compiled_for = len(ruler.attrs)
+
+    def __call__(self, doc: Any) -> Any:
+        import numpy
+        from spacy.attrs import IDS
+        from spacy.tokens._retokenize import set_token_attrs
+
+        ruler = self.original
+        if self._compiled_for != len(ruler.attrs):
+            self._compile()
+        if not len(doc):
+            return doc
+        signatures = doc.to_array(self._columns).tolist() if self._columns else [[] for _ in doc]
+        bulk = [IDS[name] for name in BULK_ATTRS]
+        column = {attr: n for n, attr in enumerate(bulk)}
+        values = doc.to_array(bulk)
+        memo, effects, strings = self._memo, self._effects, ruler.vocab.strings
+        matched: list[tuple[int, ...]] = []
+        changed = starts = False
+        for i, row in enumerate(signatures):
+            key = tuple(row)
+            ids = memo.get(key)
+            if ids is None:
+                ids = self._match(key, strings)
+                if len(memo) > MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = ids
+            if ids and ids[-1] == -1:
+                starts = True
+                ids = ids[:-1]
+            matched.append(ids)
+            if not ids:
+                continue
+            effect = effects.get(ids)
+            if effect is None:
+                effect = self._effect(ids, doc[i], set_token_attrs)
+            for attr, value in effect.items():
+                if attr in column:
+                    values[i, column[attr]] = value
+                    changed = True
+                else:
+                    setattr(doc[i], _ATTR_NAMES[attr], value)
+        if changed:
+            doc.from_array(bulk, values.astype(numpy.uint64))
+        if starts:
+            extra: dict[int, list[int]] = {}
+            for match_id, start, end in self._multi(doc, allow_missing=True):
+                attr_id = int(ruler.vocab.strings[match_id])
+                index = ruler.indices[attr_id]
+                span = doc[start:end]
+                try:
+                    token = span[index]
+                except IndexError:
+                    return ruler(doc)  # spaCy's own error for a pattern whose index misses its span
+                extra.setdefault(token.i, []).append(attr_id)
+            for i, ids in extra.items():
+                for attr_id in sorted(set(ids) | set(matched[i])):
+                    set_token_attrs(doc[i], ruler.attrs[attr_id])
+        return doc
+
+    def _anchor(self, index: int, tests: list[tuple[str, Any]], strings: Any) -> None:
+        """File a single-token pattern under a value its token must have, so that a new
+        signature is tested against a handful of patterns rather than all of them."""
+        for wanted in ("LOWER", "ORTH", "TAG", "DEP", "POS"):
+            value = dict(tests).get(wanted)
+            if isinstance(value, str):
+                values = [value]
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                values = list(value["IN"])
+            else:
+                continue
+            for item in values:
+                self._anchors.setdefault((wanted, strings.add(item)), []).append(index)
+            return
+        self._always.append(index)
+
+    def _match(self, signature: tuple[int, ...], strings: Any) -> tuple[int, ...]:
+        """The ids of the single-token patterns a signature matches, in spaCy's order, and -1
+        last when the token may start a multi-token pattern."""
+        position = self._position
+        candidates = set(self._always)
+        for key in ("LOWER", "ORTH", "TAG", "DEP", "POS"):
+            if key in position:
+                candidates.update(self._anchors.get((key, signature[position[key]]), ()))
+        ids = dict.fromkeys(self._singles[n][0] for n in sorted(candidates)
+                            if all(test(signature[position[key]]) for key, test in self._singles[n][1]))
+        if any(all(test(signature[position[key]]) for key, test in tests) for tests in self._starts):
+            ids[-1] = None
+        return tuple(ids)
+
+    def _effect(self, ids: tuple[int, ...], token: Any, set_token_attrs: Callable) -> dict[int, int]:
+        """What the matched patterns leave on a token: spaCy's own setter, applied once per signature."""
+        ruler = self.original
+        for attr_id in ids:
+            set_token_attrs(token, ruler.attrs[attr_id])
+        touched = sorted({attr for attr_id in ids for attr in ruler.attrs[attr_id]})
+        effect = {attr: _read(token, attr) for attr in touched}
+        self._effects[ids] = effect
+        return effect
+
+
+class FastLemmatizer(_Wrapper):
+    """spaCy's built-in Lemmatizer with its answers memoised on (ORTH, POS, MORPH)."""
+
+    def __init__(self, original: Any) -> None:
+        super().__init__(original)
+        self._memo: dict[tuple[int, int, int], str] = {}
+
+    @classmethod
+    def supports(cls, lemmatizer: Any) -> bool:
+        from spacy.pipeline import Lemmatizer
+
+        return (isinstance(lemmatizer, Lemmatizer) and type(lemmatizer).__module__.startswith("spacy.")
+                and getattr(lemmatizer, "mode", None) in BUILT_IN_MODES)
+
+    def __call__(self, doc: Any) -> Any:
+        import numpy
+        from spacy.attrs import LEMMA, MORPH, ORTH, POS
+
+        lemmatizer = self.original
+        if not lemmatizer._validated:
+            return lemmatizer(doc)  # spaCy's own check of its tables and error
+        if not len(doc):
+            return doc
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas = rows[:, 3].copy()
+        memo, strings, overwrite = self._memo, lemmatizer.vocab.strings, lemmatizer.overwrite
+        for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
+            if lemma and not overwrite:
+                continue
+            key = (orth, pos, morph)
+            lemma = memo.get(key)
+            if lemma is None:
+                lemma = lemmatizer.lemmatize(doc[i])[0]
+                if len(memo) > MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = lemma
+            # the string, added again: a memory zone (processing.py) frees a batch's new strings
+            lemmas[i] = strings.add(lemma)
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1).astype(numpy.uint64))
+        return doc
+
+
+def speed_up(nlp: Any) -> list[str]:
+    """Wrap the pipeline's attribute ruler and lemmatizer in their fast forms, where they qualify.
+
+    Returns the names of the components wrapped. Serialisation, `add()` and the component
+    configs stay the originals' (the wrappers delegate), so `nlp.to_disk` saves the same files.
+    """
+    from spacy.pipeline import AttributeRuler
+
+    wrapped = []
+    for index, (name, component) in enumerate(nlp._components):
+        fast: _Wrapper | None = None
+        if isinstance(component, AttributeRuler) and FastAttributeRuler.supports(component):
+            fast = FastAttributeRuler(component)
+        elif FastLemmatizer.supports(component):
+            fast = FastLemmatizer(component)
+        if fast is not None:
+            nlp._components[index] = (name, fast)
+            wrapped.append(name)
+    return wrapped
+
+
+def _entries(ruler: Any) -> Iterator[tuple[int, dict]]:
+    for attr_id, entry in enumerate(ruler.patterns):
+        yield attr_id, entry
+
+
+def _predicates(token: dict) -> list[tuple[str, Any]] | None:
+    """A token pattern's (key, value) tests, or None when it uses what the compiler lacks."""
+    tests = []
+    for key, value in token.items():
+        key = key.upper() if isinstance(key, str) else key
+        if key not in SUPPORTED_KEYS:
+            return None
+        if isinstance(value, dict):
+            if not value or any(op not in ("IN", "NOT_IN", "REGEX") for op in value):
+                return None
+        elif not isinstance(value, (str, bool)) or (isinstance(value, bool) != (key == "IS_SPACE")):
+            return None
+        tests.append((key, value))
+    return tests
+
+
+def _test(value: Any, key: str, strings: Any) -> Callable[[int], bool]:
+    """A test on a token's array value (a string hash, or 0/1 for IS_SPACE)."""
+    if not isinstance(value, dict):
+        wanted = int(value) if isinstance(value, bool) else strings.add(value)
+        return lambda got: got == wanted
+    checks: list[Callable[[int], bool]] = []
+    for op, argument in value.items():
+        if op == "REGEX":
+            regex = re.compile(argument)
+            checks.append(lambda got, regex=regex: bool(regex.search(strings[got])))
+        else:
+            members = {int(v) if isinstance(v, bool) else strings.add(v) for v in argument}
+            checks.append((lambda got, m=members: got in m) if op == "IN" else (lambda got, m=members: got not in m))
+    return lambda got: all(check(got) for check in checks)
+
+
+_ATTR_NAMES = {73: "lemma", 74: "pos", 75: "tag", 76: "dep", 453: "morph"}
+
+
+def _read(token: Any, attr: int) -> int:
+    name = _ATTR_NAMES.get(attr)
+    if name is None:
+        raise KeyError(attr)
+    value = getattr(token, name)
+    return int(value.key) if name == "morph" else int(value)
