@@ -213,7 +213,7 @@ def test_graphml_is_streamed_with_the_bytes_networkx_would_write(tmp_path, shape
     graph = nx.MultiDiGraph()
     if shape != "empty":
         graph.add_node("russia", label="Russia", mentions=3, share=0.5)
-        graph.add_node("x-a & b <c>", label='A "quoted" & <tagged> name')
+        graph.add_node("x-a & b <c>", label='A "quoted" & <tagged>\nname\t')
         graph.add_node("bare")  # no attributes: an empty element
     if shape in ("full", "graph attributes"):
         graph.add_edge("russia", "bare", key="TRADE", label="trade: oil", weight=2, confidence=0.75, flag=True)

@@ -6,9 +6,9 @@ are pure functions of a few token attributes, so geoextract runs them with a per
 array lookup, memoised across documents, instead of a Python loop that builds a Span or a
 Token for every match:
 
-- `FastAttributeRuler` answers single-token patterns from the token's (TAG, LOWER, DEP, ...)
-  values and keeps spaCy's Matcher for the few multi-token patterns, applying all matches in
-  spaCy's order (later patterns win);
+- `FastAttributeRuler` answers each token from its (TAG, LOWER, DEP, ...) values, memoised,
+  tests the few multi-token patterns only where a token can start one, and applies all
+  matches in spaCy's order (later patterns win);
 - `FastLemmatizer` memoises `lemmatize()` on (ORTH, POS, MORPH), the only inputs of spaCy's
   built-in lemmatizer modes, and writes the lemmas with one `Doc.from_array`.
 
@@ -64,15 +64,13 @@ class FastAttributeRuler(_Wrapper):
 
     def _compile(self) -> None:
         from spacy.attrs import IDS
-        from spacy.matcher import Matcher
 
         ruler = self.original
         strings = ruler.vocab.strings
         self._singles: list[tuple[int, list[tuple[str, Callable[[int], bool]]]]] = []
         self._anchors: dict[tuple[str, int], list[int]] = {}
         self._always: list[int] = []
-        self._multi = Matcher(ruler.vocab)
-        self._starts: list[list[tuple[str, Callable[[int], bool]]]] = []
+        self._multis: list[tuple[int, list[list[tuple[str, Callable[[int], bool]]]]]] = []
         keys: set[str] = set()
         for attr_id, entry in _entries(ruler):
             for pattern in entry["patterns"]:
@@ -82,14 +80,22 @@ class FastAttributeRuler(_Wrapper):
                 if len(pattern) == 1:
                     self._singles.append((attr_id, compiled))
                     self._anchor(len(self._singles) - 1, tests, strings)
-                else:
-                    self._multi.add(str(attr_id), [pattern])
-                    self._starts.append(compiled)
+                else:  # fixed length: the compiler accepts no operators
+                    rest = [_predicates(token) for token in pattern[1:]]
+                    keys.update(key for tests in rest for key, _ in tests)
+                    self._multis.append((attr_id, [compiled] + [[(key, _test(value, key, strings)) for key, value in tests]
+                                                                 for tests in rest]))
         self._keys = sorted(keys)
         self._columns = [IDS[key] for key in self._keys]
         self._position = {key: n for n, key in enumerate(self._keys)}
-        self._memo: dict[tuple[int, ...], tuple[int, ...]] = {}
-        self._effects: dict[tuple[int, ...], dict[int, int]] = {}
+        self._memo: dict[tuple[int, ...], int] = {}  # signature -> code
+        self._code_of: dict[tuple[int, ...], int] = {}  # matched pattern ids (-1: may start a multi) -> code
+        self._ids: list[tuple[int, ...]] = []  # code -> single-token pattern ids, in spaCy's order
+        self._starts: list[bool] = []
+        self._bulk: list[list[int] | None] = []  # code -> values of BULK_ATTRS it sets (None: not known yet)
+        self._sets: list[list[bool]] = []
+        self._others: list[dict[int, int]] = []  # code -> other attributes it sets (TAG, DEP)
+        self._tables: tuple[Any, ...] = ()
         self._compiled_for = len(ruler.attrs)
 
     def __call__(self, doc: Any) -> Any:
@@ -102,53 +108,67 @@ class FastAttributeRuler(_Wrapper):
             self._compile()
         if not len(doc):
             return doc
-        signatures = doc.to_array(self._columns).tolist() if self._columns else [[] for _ in doc]
-        bulk = [IDS[name] for name in BULK_ATTRS]
-        column = {attr: n for n, attr in enumerate(bulk)}
-        values = doc.to_array(bulk)
-        memo, effects, strings = self._memo, self._effects, ruler.vocab.strings
-        matched: list[tuple[int, ...]] = []
-        changed = starts = False
+        signatures = doc.to_array(self._columns).reshape(len(doc), -1).tolist() if self._columns else [[]] * len(doc)
+        memo, strings = self._memo, ruler.vocab.strings
+        found = []
         for i, row in enumerate(signatures):
             key = tuple(row)
-            ids = memo.get(key)
-            if ids is None:
-                ids = self._match(key, strings)
+            code = memo.get(key)
+            if code is None:
+                code = self._code(self._match(key, strings))
                 if len(memo) > MEMO_LIMIT:
                     memo.clear()
-                memo[key] = ids
-            if ids and ids[-1] == -1:
-                starts = True
-                ids = ids[:-1]
-            matched.append(ids)
-            if not ids:
-                continue
-            effect = effects.get(ids)
-            if effect is None:
-                effect = self._effect(ids, doc[i], set_token_attrs)
-            for attr, value in effect.items():
-                if attr in column:
-                    values[i, column[attr]] = value
-                    changed = True
-                else:
-                    setattr(doc[i], _ATTR_NAMES[attr], value)
-        if changed:
-            doc.from_array(bulk, values.astype(numpy.uint64))
-        if starts:
+                memo[key] = code
+            if self._bulk[code] is None:
+                self._effect(code, doc[i], set_token_attrs)
+            found.append(code)
+        codes = numpy.asarray(found, dtype=numpy.intp)
+        sets, values, others, starts = self._arrays()
+        bulk = [IDS[name] for name in BULK_ATTRS]
+        chosen = sets[codes]
+        if chosen.any():
+            doc.from_array(bulk, numpy.where(chosen, values[codes], doc.to_array(bulk)).astype(numpy.uint64))
+        for i in numpy.flatnonzero(others[codes]).tolist():
+            for attr, value in self._others[codes[i]].items():
+                setattr(doc[i], _ATTR_NAMES[attr], value)
+        if starts[codes].any():
             extra: dict[int, list[int]] = {}
-            for match_id, start, end in self._multi(doc, allow_missing=True):
-                attr_id = int(ruler.vocab.strings[match_id])
-                index = ruler.indices[attr_id]
-                span = doc[start:end]
-                try:
-                    token = span[index]
-                except IndexError:
-                    return ruler(doc)  # spaCy's own error for a pattern whose index misses its span
-                extra.setdefault(token.i, []).append(attr_id)
+            for i in numpy.flatnonzero(starts[codes]).tolist():
+                for attr_id, tests in self._multis:
+                    if i + len(tests) <= len(doc) and all(
+                            all(test(signatures[i + n][self._position[key]]) for key, test in token)
+                            for n, token in enumerate(tests)):
+                        index = ruler.indices[attr_id]
+                        if not -len(tests) <= index < len(tests):
+                            return ruler(doc)  # spaCy's own error for a pattern whose index misses its span
+                        extra.setdefault(i + index % len(tests), []).append(attr_id)
             for i, ids in extra.items():
-                for attr_id in sorted(set(ids) | set(matched[i])):
+                for attr_id in sorted(set(ids) | set(self._ids[codes[i]])):
                     set_token_attrs(doc[i], ruler.attrs[attr_id])
         return doc
+
+    def _code(self, matched: tuple[int, ...]) -> int:
+        code = self._code_of.get(matched)
+        if code is None:
+            code = self._code_of[matched] = len(self._ids)
+            starts = bool(matched) and matched[-1] == -1
+            self._ids.append(matched[:-1] if starts else matched)
+            self._starts.append(starts)
+            self._bulk.append(None)
+            self._sets.append([False] * len(BULK_ATTRS))
+            self._others.append({})
+        return code
+
+    def _arrays(self) -> tuple[Any, ...]:
+        """The codes' effects as arrays (sets, values, others, starts), rebuilt when codes were added."""
+        import numpy
+
+        if not self._tables or len(self._tables[0]) != len(self._ids):
+            self._tables = (numpy.array(self._sets, dtype=bool).reshape(-1, len(BULK_ATTRS)),
+                            numpy.array([v or [0] * len(BULK_ATTRS) for v in self._bulk], dtype=numpy.uint64).reshape(-1, len(BULK_ATTRS)),
+                            numpy.array([bool(o) for o in self._others], dtype=bool),
+                            numpy.array(self._starts, dtype=bool))
+        return self._tables
 
     def _anchor(self, index: int, tests: list[tuple[str, Any]], strings: Any) -> None:
         """File a single-token pattern under a value its token must have, so that a new
@@ -176,27 +196,38 @@ class FastAttributeRuler(_Wrapper):
                 candidates.update(self._anchors.get((key, signature[position[key]]), ()))
         ids = dict.fromkeys(self._singles[n][0] for n in sorted(candidates)
                             if all(test(signature[position[key]]) for key, test in self._singles[n][1]))
-        if any(all(test(signature[position[key]]) for key, test in tests) for tests in self._starts):
+        if any(all(test(signature[position[key]]) for key, test in tests[0]) for _, tests in self._multis):
             ids[-1] = None
         return tuple(ids)
 
-    def _effect(self, ids: tuple[int, ...], token: Any, set_token_attrs: Callable) -> dict[int, int]:
-        """What the matched patterns leave on a token: spaCy's own setter, applied once per signature."""
+    def _effect(self, code: int, token: Any, set_token_attrs: Callable) -> None:
+        """What a code's patterns leave on a token: spaCy's own setter, applied once per code."""
+        from spacy.attrs import IDS
+
         ruler = self.original
+        ids = self._ids[code]
         for attr_id in ids:
             set_token_attrs(token, ruler.attrs[attr_id])
-        touched = sorted({attr for attr_id in ids for attr in ruler.attrs[attr_id]})
-        effect = {attr: _read(token, attr) for attr in touched}
-        self._effects[ids] = effect
-        return effect
+        touched = {attr for attr_id in ids for attr in ruler.attrs[attr_id]}
+        bulk = [IDS[name] for name in BULK_ATTRS]
+        self._bulk[code] = [_read(token, attr) if attr in touched else 0 for attr in bulk]
+        self._sets[code] = [attr in touched for attr in bulk]
+        self._others[code] = {attr: _read(token, attr) for attr in sorted(touched) if attr not in bulk}
+        self._tables = ()
 
 
 class FastLemmatizer(_Wrapper):
-    """spaCy's built-in Lemmatizer with its answers memoised on (ORTH, POS, MORPH)."""
+    """spaCy's built-in Lemmatizer with its answers memoised on (ORTH, POS, MORPH).
+
+    In rule mode a new key is answered by spaCy's own `rule_lemmatize`, run against the same
+    tables except that each part of speech's word index is a set: spaCy keeps it as a list of
+    up to 57,528 words and tests every candidate form against it one by one.
+    """
 
     def __init__(self, original: Any) -> None:
         super().__init__(original)
         self._memo: dict[tuple[int, int, int], str] = {}
+        self._lemmatize: Callable[[Any], list[str]] | None = None
 
     @classmethod
     def supports(cls, lemmatizer: Any) -> bool:
@@ -215,22 +246,54 @@ class FastLemmatizer(_Wrapper):
         if not len(doc):
             return doc
         rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        todo = numpy.arange(len(doc)) if lemmatizer.overwrite else numpy.flatnonzero(rows[:, 3] == 0)
+        if not todo.size:
+            return doc
+        lemmatize = self._lemmatize or self._lemmatizer()
+        memo, strings = self._memo, lemmatizer.vocab.strings
         lemmas = rows[:, 3].copy()
-        memo, strings, overwrite = self._memo, lemmatizer.vocab.strings, lemmatizer.overwrite
-        for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
-            if lemma and not overwrite:
-                continue
-            key = (orth, pos, morph)
+        keys = rows[todo, :3].tolist()
+        for i, key in zip(todo.tolist(), map(tuple, keys)):
             lemma = memo.get(key)
             if lemma is None:
-                lemma = lemmatizer.lemmatize(doc[i])[0]
+                lemma = lemmatize(doc[i])[0]
                 if len(memo) > MEMO_LIMIT:
                     memo.clear()
                 memo[key] = lemma
-            # the string, added again: a memory zone (processing.py) frees a batch's new strings
-            lemmas[i] = strings.add(lemma)
-        doc.from_array([LEMMA], lemmas.reshape(-1, 1).astype(numpy.uint64))
+            lemmas[i] = strings.add(lemma)  # added again: a memory zone (processing.py) frees a batch's strings
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
+
+    def _lemmatizer(self) -> Callable[[Any], list[str]]:
+        lemmatizer = self.original
+        if lemmatizer.mode != "rule":
+            self._lemmatize = lemmatizer.lemmatize
+            return self._lemmatize
+        from spacy.lookups import Lookups
+
+        lookups = Lookups()
+        for name in lemmatizer.lookups.tables:
+            table = lemmatizer.lookups.get_table(name)
+            lookups.add_table(name, {key: frozenset(value) if name == "lemma_index" and isinstance(value, list) else value
+                                     for key, value in table.items()})
+        shadow = _Shadow(lemmatizer, lookups)
+        rule_lemmatize = type(lemmatizer).rule_lemmatize
+        self._lemmatize = lambda token: rule_lemmatize(shadow, token)
+        return self._lemmatize
+
+
+class _Shadow:
+    """The lemmatizer as `rule_lemmatize` sees it, with set-valued word indexes and its own cache."""
+
+    def __init__(self, original: Any, lookups: Any) -> None:
+        self._original = original
+        self.lookups = lookups
+        self.cache: dict = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_original":
+            raise AttributeError(name)
+        return getattr(self._original, name)
 
 
 def speed_up(nlp: Any) -> list[str]:

@@ -313,9 +313,10 @@ def non_english_reason(text: str) -> str | None:
     words are rare and another language's are more common, so tables of figures, headlines in
     capitals and lists of names pass.
     """
-    words = _WORD.findall(text[:LANGUAGE_SAMPLE])
+    sample = text[:LANGUAGE_SAMPLE]
+    words = _WORD.findall(sample)
     letters = sum(map(len, words))
-    if letters >= MIN_LETTERS:
+    if letters >= MIN_LETTERS and not sample.isascii():  # ASCII letters are all Latin
         latin = len(_LATIN_LETTER.findall("".join(words))) / letters
         if latin < MIN_LATIN_SHARE:
             return f"mostly non-Latin script ({latin:.0%} Latin letters)"
