@@ -86,10 +86,13 @@ def test_patterns_added_after_wrapping_are_used():
     assert fast(tagged(fast, *SENTENCES[0]))[1].lemma_ == "hold"
 
 
-def test_unknown_operator_keeps_spacy_component():
+@pytest.mark.parametrize("pattern", [[{"LOWER": "a", "OP": "+"}],  # an operator
+                                     [{"POS": "NOUN"}],  # POS: an enum in the token array, not a hash
+                                     [{"LENGTH": {">=": 3}}]])
+def test_what_the_compiler_lacks_keeps_spacy_component(pattern):
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("attribute_ruler")
-    ruler.add([[{"LOWER": "a", "OP": "+"}]], {"LEMMA": "a"})
+    ruler.add([pattern], {"LEMMA": "a"})
     assert speed_up(nlp) == []
     assert not isinstance(nlp.get_pipe("attribute_ruler"), FastAttributeRuler)
 
@@ -152,3 +155,15 @@ def test_lemmas_of_new_words_survive_memory_zones():
         with fast.memory_zone():
             doc = fast("The zorblaxes were quuxing again.")
             assert [t.lemma_ for t in doc][1:4] == ["zorblaxe", "be", "quuxe"]
+
+
+def test_memo_stays_bounded(monkeypatch):
+    """Memory must not grow with the corpus: the memo starts again past MEMO_LIMIT entries."""
+    import geoextract.attributes as attributes
+
+    monkeypatch.setattr(attributes, "MEMO_LIMIT", 3)
+    slow, fast = ruled(False), ruled(True)
+    words = [f"word{n}" for n in range(20)]
+    tags = ["NN"] * 20
+    assert annotations(fast(tagged(fast, words, tags))) == annotations(slow(tagged(slow, words, tags)))
+    assert len(fast.get_pipe("attribute_ruler")._memo) <= 4

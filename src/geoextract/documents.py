@@ -313,11 +313,12 @@ def non_english_reason(text: str) -> str | None:
     words are rare and another language's are more common, so tables of figures, headlines in
     capitals and lists of names pass.
     """
-    sample = text[:LANGUAGE_SAMPLE]
-    words = _WORD.findall(sample)
-    letters = sum(map(len, words))
-    if letters >= MIN_LETTERS and not sample.isascii():  # ASCII letters are all Latin
-        latin = len(_LATIN_LETTER.findall("".join(words))) / letters
+    words = _WORD.findall(text[:LANGUAGE_SAMPLE])
+    joined = "".join(words)
+    letters = len(joined)
+    # ASCII letters are Latin: when they alone make the share, the count of the others is moot
+    if letters >= MIN_LETTERS and len(joined.encode("ascii", "ignore")) < MIN_LATIN_SHARE * letters:
+        latin = len(_LATIN_LETTER.findall(joined)) / letters
         if latin < MIN_LATIN_SHARE:
             return f"mostly non-Latin script ({latin:.0%} Latin letters)"
     if len(words) < MIN_WORDS:

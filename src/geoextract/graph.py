@@ -501,14 +501,21 @@ def _xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _needs_cleaning(graph: nx.MultiDiGraph) -> bool:
-    """Whether any name or value in the graph has text XML 1.0 cannot hold, or a carriage return."""
-    def bad(value: Any) -> bool:
-        return isinstance(value, str) and ("\r" in value or _NOT_XML.search(value) is not None)
+    """Whether any name or value in the graph has text XML 1.0 cannot hold, or a carriage return.
 
-    return (any(bad(k) or bad(v) for k, v in graph.graph.items())
-            or any(bad(n) or any(bad(k) or bad(v) for k, v in d.items()) for n, d in graph.nodes(data=True))
-            or any(bad(u) or bad(v) or bad(k) or any(bad(a) or bad(b) for a, b in d.items())
-                   for u, v, k, d in graph.edges(keys=True, data=True)))
+    One regular-expression search over all the graph's text joined by line breaks (which XML
+    holds), rather than one per value: this runs for each file written."""
+    texts: list[Any] = [*graph.graph.keys(), *graph.graph.values()]
+    for node, data in graph.nodes(data=True):
+        texts.append(node)
+        texts.extend(data.keys())
+        texts.extend(data.values())
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        texts.extend((u, v, key))
+        texts.extend(data.keys())
+        texts.extend(data.values())
+    joined = "\n".join([text for text in texts if isinstance(text, str)])
+    return "\r" in joined or _NOT_XML.search(joined) is not None
 
 
 def read_graph(path: str | Path) -> nx.MultiDiGraph:
