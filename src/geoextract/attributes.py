@@ -77,7 +77,7 @@ class FastAttributeRuler(_Wrapper):
         self._always: list[int] = []
         self._multis: list[tuple[int, list[list[tuple[str, Callable[[int], bool]]]]]] = []
         keys: set[str] = set()
-        for attr_id, entry in _entries(ruler):
+        for attr_id, entry in enumerate(ruler.patterns):  # attr_id: the pattern's index
             for pattern in entry["patterns"]:
                 tests = _predicates(pattern[0])
                 keys.update(key for key, _ in tests)
@@ -92,6 +92,7 @@ class FastAttributeRuler(_Wrapper):
                                                                  for tests in rest]))
         self._keys = sorted(keys)
         self._columns = [IDS[key] for key in self._keys]
+        self._bulk_ids = [IDS[name] for name in BULK_ATTRS]
         self._position = {key: n for n, key in enumerate(self._keys)}
         self._memo: dict[tuple[int, ...], int] = {}  # signature -> code
         self._code_of: dict[tuple[int, ...], int] = {}  # matched pattern ids (-1: may start a multi) -> code
@@ -105,7 +106,6 @@ class FastAttributeRuler(_Wrapper):
 
     def __call__(self, doc: Any) -> Any:
         import numpy
-        from spacy.attrs import IDS
         from spacy.tokens._retokenize import set_token_attrs
 
         ruler = self.original
@@ -129,7 +129,7 @@ class FastAttributeRuler(_Wrapper):
             found.append(code)
         codes = numpy.asarray(found, dtype=numpy.intp)
         sets, values, others, starts = self._arrays()
-        bulk = [IDS[name] for name in BULK_ATTRS]
+        bulk = self._bulk_ids
         chosen = sets[codes]
         if chosen.any():
             doc.from_array(bulk, numpy.where(chosen, values[codes], doc.to_array(bulk)).astype(numpy.uint64))
@@ -207,14 +207,12 @@ class FastAttributeRuler(_Wrapper):
 
     def _effect(self, code: int, token: Any, set_token_attrs: Callable) -> None:
         """What a code's patterns leave on a token: spaCy's own setter, applied once per code."""
-        from spacy.attrs import IDS
-
         ruler = self.original
         ids = self._ids[code]
         for attr_id in ids:
             set_token_attrs(token, ruler.attrs[attr_id])
         touched = {attr for attr_id in ids for attr in ruler.attrs[attr_id]}
-        bulk = [IDS[name] for name in BULK_ATTRS]
+        bulk = self._bulk_ids
         self._bulk[code] = [_read(token, attr) if attr in touched else 0 for attr in bulk]
         self._sets[code] = [attr in touched for attr in bulk]
         self._others[code] = {attr: _read(token, attr) for attr in sorted(touched) if attr not in bulk}
@@ -294,18 +292,13 @@ class _NoCache(dict):
         pass
 
 
-class _Shadow:
-    """The lemmatizer as `rule_lemmatize` sees it, with set-valued word indexes and its own cache."""
+class _Shadow(_Wrapper):
+    """The lemmatizer as `rule_lemmatize` sees it, with set-valued word indexes and no cache."""
 
     def __init__(self, original: Any, lookups: Any) -> None:
-        self._original = original
+        super().__init__(original)
         self.lookups = lookups
         self.cache = _NoCache()  # FastLemmatizer's memo is the (bounded) cache
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "_original":
-            raise AttributeError(name)
-        return getattr(self._original, name)
 
 
 def speed_up(nlp: Any) -> list[str]:
@@ -327,11 +320,6 @@ def speed_up(nlp: Any) -> list[str]:
             nlp._components[index] = (name, fast)
             wrapped.append(name)
     return wrapped
-
-
-def _entries(ruler: Any) -> Iterator[tuple[int, dict]]:
-    for attr_id, entry in enumerate(ruler.patterns):
-        yield attr_id, entry
 
 
 def _predicates(token: dict) -> list[tuple[str, Any]] | None:
