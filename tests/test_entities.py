@@ -353,9 +353,49 @@ def test_in_a_sports_story_numbers_after_names_are_scores(nlp):
               "O", "B-PERSON", "I-PERSON", "I-PERSON"]
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("Pohang", "ORG"), ("Ulsan", "ORG"), ("New Zealand", "GPE"), ("P. Johnson", "PERSON")]
-    words[0], words[8] = "election", "votes"  # no sports story: the names are left as they are
+    words[0], words[8] = "election", "votes"  # no sports story: the numbers stay, a dash with spaces still cuts
     doc = run(nlp, _flat(nlp, words, labels))
-    assert ents(doc) == [("Pohang 3 Ulsan 2", "ORG"), ("New Zealand - 15", "GPE"), ("P. Johnson 84", "PERSON")]
+    assert ents(doc) == [("Pohang 3 Ulsan 2", "ORG"), ("New Zealand", "GPE"), ("P. Johnson 84", "PERSON")]
+
+
+def test_fixtures_dashes_ordinals_signed_scores_and_table_columns_cut_a_name(nlp):
+    # "soccer league : Luton v Rotherham , Scorers : Brann - Mons Ivar Mjelde ( 10th ) ,
+    #  Solskjaer 70th , +4 Willie Wood , Melbourne 21 7 0 , the U.S. 6th Fleet , Austria sixth"
+    #  with each name run on by the NER
+    words = ["soccer", "league", ":", "Luton", "v", "Rotherham", ",", "Scorers", ":", "Brann", "-", "Mons", "Ivar",
+             "Mjelde", "(", "10th", ")", ",", "Solskjaer", "70th", ",", "+4", "Willie", "Wood", ",", "Melbourne", "21",
+             "7", "0", ",", "the", "U.S.", "6th", "Fleet", ",", "Austria", "sixth"]
+    labels = ["O"] * len(words)
+    labels[3:6] = ["B-GPE", "I-GPE", "I-GPE"]
+    labels[9:14] = ["B-ORG"] + ["I-ORG"] * 4
+    labels[18:20] = ["B-PERSON", "I-PERSON"]
+    labels[21:24] = ["B-PERSON", "I-PERSON", "I-PERSON"]
+    labels[25:28] = ["B-ORG", "I-ORG", "I-ORG"]
+    labels[31:34] = ["B-ORG", "I-ORG", "I-ORG"]
+    labels[35:37] = ["B-GPE", "I-GPE"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    found = ents(doc)
+    for name in ("Luton", "Rotherham", "Solskjaer", "Willie Wood", "Melbourne", "U.S. 6th Fleet", "Austria"):
+        assert name in [text for text, _ in found], name
+    assert ("Brann", "ORG") in found and ("Mons Ivar Mjelde", "PERSON") in found  # a team, then its scorer
+    assert not any(text.split()[-1] in ("v", "70th", "21", "sixth") or text.startswith("+") for text, _ in found)
+    words[0], words[1] = "election", "votes"  # no sports story: a fixture's "v" and a dash still cut
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert {"Luton", "Rotherham", "Brann", "Mons Ivar Mjelde", "Solskjaer"} <= {text for text, _ in ents(doc)}
+
+
+def test_headlines_newsrooms_table_labels_and_given_names(nlp):
+    # "CRICKET - ENGLAND V PAKISTAN \n Attendance : 8,000 \n b Waqar Younis 31 \n -- Sydney
+    #  Newsroom 61-2 \n -- Oslo newsroom +47" with the headline tagged one ORG, "Attendance" and
+    #  "Younis" tagged people, and the two desks' cities tagged places
+    words = ["CRICKET", "-", "ENGLAND", "V", "PAKISTAN", "\n", "Attendance", ":", "8,000", "\n", "b", "Waqar",
+             "Younis", "31", "\n", "--", "Sydney", "Newsroom", "61-2", "\n", "--", "Oslo", "newsroom", "+47"]
+    labels = ["O"] * len(words)
+    labels[0:3] = ["B-ORG", "I-ORG", "I-ORG"]
+    labels[6], labels[12], labels[16], labels[21] = "B-PERSON", "B-PERSON", "B-GPE", "B-GPE"
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert [(text, label) for text, label in ents(doc) if label != "CARDINAL"] == [
+        ("Waqar Younis", "PERSON"), ("Sydney Newsroom", "ORG"), ("Oslo", "GPE")]
 
 
 def test_in_a_sports_story_untagged_names_in_a_table_are_teams_or_players(nlp):

@@ -109,6 +109,13 @@ def test_entities_map_labels_and_score_names():
     assert "MISC" not in result.entities
 
 
+def test_a_leading_the_goes_unless_it_is_a_capital_inside_the_sentence():
+    text = "The Commission met at The Oval and the Kremlin."  # "The Oval" is the ground's own name
+    gold = [{"id": "d", "text": text, "entities": [[4, 14, "ORG"], [22, 30, "LOC"], [39, 46, "LOC"]]}]
+    predicted = doc_with(ents=[(0, 14, "ORG"), (22, 30, "FAC"), (35, 46, "LOC")])
+    assert evaluate(gold, Predicted(**{text: predicted})).names == Counts(tp=3)
+
+
 def quantity(text, start, end, unit, value=None, low=None, high=None, referent=None, **extra):
     return {"text": text, "start": start, "end": end, "value": value, "low": low, "high": high, "unit": unit,
             "referent": referent, "qualifier": None, "direction": None, **extra}

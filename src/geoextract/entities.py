@@ -397,6 +397,7 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     sports = sports_story(doc)
     ents = [ent for ent in _cut_names(doc, _datelines(doc, ents), sports)
             if not _plural_noun_first(ent) and not _no_name(ent)]
+    ents = _given_names_before(doc, _newsrooms(doc, ents))
     if sports:
         ents = _nicknames(doc, [_competition(ent) for ent in _table_names(doc, ents)])
     names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
@@ -465,6 +466,9 @@ NUMBERED = {"highway", "route", "interstate", "road", "street", "avenue", "chann
             "number", "no", "no."}
 _NUMBER = re.compile(r"\d[\d.,:/-]*$")  # "84", "4-38", "1996-08-30", "212-859-1620"; not "3M" or "20th"
 _DATE = re.compile(r"\d{4}-\d\d-\d\d$")
+_SIGNED = re.compile(r"[+-]\d[\d.,]*$")  # a golf score or a change: "+4", "-2"
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$")  # "Solskjaer 70th": a minute; but "20th Century Fox", "6th Fleet"
+ORDINAL_WORDS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
 INITIAL = re.compile(r"[A-Z]\.(?![A-Z]\.)")  # a first name's initial: "P.", "T.O'Gorman"; not "U.S."
 # Words of sports stories (`sports_story`): those only sports stories use, and those political
 # and business stories use too ("the Arab League", "policy goals", "football hooligans",
@@ -480,6 +484,12 @@ SPORTS_WORDS = {
 CRICKET_WORDS = {"cricket", "innings", "wicket", "wickets", "batsman", "bowler", "bowling", "lbw"}
 _SPORTS_KEY = ("geoextract", "sports_story")
 _CRICKET_KEY = ("geoextract", "cricket_story")
+# A sport's name, which a Reuters headline puts first: "CRICKET - ENGLAND V PAKISTAN".
+SPORT_NAMES = {"soccer", "cricket", "tennis", "rugby", "rugby union", "rugby league", "baseball", "basketball",
+               "hockey", "ice hockey", "golf", "athletics", "cycling", "volleyball", "handball", "motorcycling",
+               "motor racing", "motor-racing", "rallying", "boxing", "swimming", "skiing", "alpine skiing", "rowing",
+               "sailing", "badminton", "squash", "snooker", "horse racing", "american football", "australian rules",
+               "formula one", "yachting", "judo", "wrestling", "gymnastics", "triathlon", "equestrianism"}
 # Words of clubs' names: "Real Madrid", "Bristol City", "Glasgow Rangers".
 CLUB_WORDS = {"real", "city", "united", "town", "county", "rovers", "rangers", "athletic", "athletico", "atletico",
               "albion", "wanderers", "celtic", "dynamo", "dinamo", "spartak", "sporting", "olympique", "inter", "fc",
@@ -504,10 +514,17 @@ def _cut_names(doc: Doc, ents: list[Span], sports: bool) -> list[Span]:
     for n, ent in enumerate(ents):
         breaks = []
         if ent.label_ in NAME_LABELS:
-            breaks = [t.i for t in ent if (t.i > ent.start or t.text == "(") and _breaks(t, ent, sports)]
+            breaks = [t.i for t in ent if (t.i > ent.start or t.text == "(" or _SIGNED.match(t.text)) and _breaks(t, ent, sports)]
         if not breaks:
             if out is not None:
                 out.append(ent)
+            continue
+        if ent.text.isupper() and any(doc[i].text in ("-", "--") or doc[i].lower_ in _VERSUS for i in breaks):
+            # an upper-case headline read as one name across its dash ("[CRICKET - ENGLAND] V
+            # PAKISTAN"): its pieces carry a label read from the whole, and would vote it onto
+            # the same names in the story ("England" the side, a place); the story names them
+            if out is None:
+                out = list(ents[:n])
             continue
         pieces, start = [], ent.start
         for i in breaks + [ent.end]:
@@ -516,27 +533,59 @@ def _cut_names(doc: Doc, ents: list[Span], sports: bool) -> list[Span]:
             else:
                 end = i
             if start < end and any(token.text[:1].isupper() for token in doc[start:end]):
-                pieces.append(Span(doc, start, end, label=ent.label_))
+                piece = Span(doc, start, end, label=ent.label_)
+                if piece.text.lower() not in SPORT_NAMES:  # a headline's "[CRICKET - ENGLAND] V PAKISTAN"
+                    pieces.append(piece)
             start = i + 1
         if out is None:
             out = list(ents[:n])
-        out.extend(pieces)
+        out.extend(_scorers(doc, pieces) if sports else pieces)
     return ents if out is None else out
+
+
+def _scorers(doc: Doc, pieces: list[Span]) -> list[Span]:
+    """A team and its player cut apart at a dash, in a sports story ("Scorers : [Brann - Mons
+    Ivar Mjelde] ( 10th )"): the name after the dash is a person's when it has two words or
+    more and a bracket follows it, and the name before it is then the team's."""
+    for k in range(1, len(pieces)):
+        team, player = pieces[k - 1], pieces[k]
+        if (doc[player.start - 1].text == "-" and team.end == player.start - 1 and len(player) > 1
+                and player.end < len(doc) and doc[player.end].text == "("
+                and all(t.is_title or INITIAL.match(t.text) or t.lower_ in NAME_PARTICLES for t in player)):
+            pieces[k - 1] = Span(doc, team.start, team.end, label="ORG")
+            pieces[k] = Span(doc, player.start, player.end, label="PERSON")
+    return pieces
 
 
 def _breaks(token: Token, ent: Span, sports: bool) -> bool:
     """Whether `ent` is cut at `token`: a line break, a bracket it does not close ("[Olabisi
-    Afolabi ( Nigeria] )") or a number that is no part of it."""
+    Afolabi ( Nigeria] )"), a fixture's "v" ("[Luton v Rotherham]"), a dash with spaces around
+    it ("[Rishon - Moshe Sabag]"; "Guinea-Bissau" has none), a signed number or an ordinal
+    ("[+4 Willie Wood]", "[Solskjaer 70th]", "[Austria sixth]") or a number that is no part of it."""
     if token.is_space:
         return "\n" in token.text
-    if token.text in ("(", ")"):
+    text = token.text
+    if text in ("(", ")"):
         return ent.text.count("(") != ent.text.count(")")
-    if not _NUMBER.match(token.text):
+    if token.lower_ in _VERSUS and token.i > ent.start:
+        return not (token.i + 1 < ent.end and token.nbor().lower_ in ("de", "van", "von"))  # "Willem v. d. Berg"
+    if text in ("-", "--") and token.i > ent.start and token.doc[token.i - 1].whitespace_ and token.whitespace_:
+        # not a particle's: "Abu Bakr al - Baghdadi", "Inzamam - ul - Haq" as a tokenised text writes them
+        return not ({token.doc[token.i - 1].lower_, token.nbor().lower_ if token.i + 1 < len(token.doc) else ""}
+                    & (NAME_PARTICLES | {"ul", "ud"}))
+    if _SIGNED.match(text) or (_ORDINAL.match(text) and token.i > ent.start and (
+            token.i == ent.end - 1 or not token.nbor().is_title)):  # not "the U.S. 6th Fleet"
+        return True
+    if token.i == ent.end - 1 and token.i > ent.start and token.is_lower and token.text in ORDINAL_WORDS:
+        return True
+    if not _NUMBER.match(text):
         return False
     before = token.doc[token.i - 1]
     if before.is_lower or before.lower_ in NUMBERED:
         return False
-    return sports or bool(_DATE.match(token.text))
+    if token.i + 1 < len(token.doc) and _NUMBER.match(token.doc[token.i + 1].text) and token.i > ent.start:
+        return True  # a table's columns: "[Melbourne 21 7] 0 14 1642"; a name holds one number, not two
+    return sports or bool(_DATE.match(text))
 
 
 # Words before a number in a sports table that name no team: "Round 2", "Game 5", "Hole 17",
@@ -606,7 +655,8 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
             before is not None and before.lower_ in _VERSUS and (after.is_space or after.text in (",", ".", ";")))
         if not (opened and closed) or run[-1].lower_ in _TABLE_WORDS:
             continue
-        if any(t.lower_ in _CALENDAR for t in run) or (len(run) == 1 and len(run.text) < 3):
+        if any(t.lower_ in _CALENDAR for t in run) or (len(run) == 1 and len(run.text) < 3) or all(
+                t.lower_ in _NO_NAMES for t in run):  # "Aggregate 2-2", "Qualifier vs."
             continue
         if any(_key(t.text) in people for t in run):
             continue
@@ -726,7 +776,8 @@ def _figure(doc: Doc, token: Token) -> str:
 # GB", "EASTERN DIVISION").
 _NO_NAMES = {"men", "women", "boys", "girls", "juniors", "seniors", "gmt", "edt", "est", "cdt", "cst", "pdt", "pst",
              "bst", "cet", "rbi", "era", "w", "l", "d", "t", "pct", "gb", "pts", "division", "eastern", "western",
-             "central"}
+             "central", "attendance", "aggregate", "extras", "qualifier", "halftime", "half-time", "scorers",
+             "bowling", "batting", "eps", "div"}  # a table's labels: "Attendance : 8,000", "Bowling : Wasim Akram 29.2-9-83-3"
 
 
 # Last words of a competition's name: in a sports story "the American League", "the Fed Cup"
@@ -789,6 +840,35 @@ def sports_story(doc: Doc) -> bool:
         known = only >= 2 or (only == 1 and int(np.count_nonzero(_member(lower, _ids()["sports too"]))) >= 2)
         doc.user_data[_SPORTS_KEY] = known
     return known
+
+
+def _newsrooms(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A news agency's desk that signs a story: "-- Sydney Newsroom 61-2 373-1800" is an
+    organisation, not the place the NER read in it; in "-- Oslo newsroom" only the place is a name."""
+    out = ents
+    for n, ent in enumerate(ents):
+        if (ent.label_ in ("GPE", "LOC", "ORG") and ent.end < len(doc) and doc[ent.end].text == "Newsroom"
+                and (n + 1 == len(ents) or ents[n + 1].start > ent.end)):
+            out = out if out is not ents else list(ents)
+            out[n] = Span(doc, ent.start, ent.end + 1, label="ORG")
+    return out
+
+
+def _given_names_before(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A person's name of one word the NER found without the given name before it: "b Waqar
+    [Younis] 31", "drove in Otis [Nixon]". The word before is taken when `_given_name` says it
+    is one (an initial, or a title-case proper noun that is no title, begins no sentence and
+    follows no capitalised word) and no other entity holds it."""
+    out = ents
+    for n, ent in enumerate(ents):
+        if ent.label_ != "PERSON" or len(ent) != 1 or ent.start == 0:
+            continue
+        before = doc[ent.start - 1]
+        if (n and ents[n - 1].end > before.i) or before.is_space or not _given_name(before) or before.ent_iob_ == "I":
+            continue
+        out = out if out is not ents else list(ents)
+        out[n] = Span(doc, before.i, ent.end, label="PERSON")
+    return out
 
 
 def _hyphenated_names(doc: Doc, ents: list[Span]) -> list[Span]:

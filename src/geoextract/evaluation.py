@@ -348,12 +348,18 @@ def evaluate(gold: str | Path | Iterable[dict[str, Any]], nlp: Language | None =
 
 
 def predicted_entities(doc: Doc, labels: dict[str, str | None]) -> set[tuple[int, int, str]]:
-    """NER entities in CoNLL classes, without a leading "the" or a trailing possessive."""
+    """NER entities in CoNLL classes, without a leading "the" or a trailing possessive.
+
+    A capital "The" inside a sentence is the name's own ("at The Oval", "The Hague"); at the
+    start of a sentence it is only capitalised ("The European Commission said"), and goes.
+    """
     found = {}
     for ent in doc.ents:
         label = labels.get(ent.label_)
         if label:
-            start = ent.start + 1 if len(ent) > 1 and ent[0].lower_ == "the" else ent.start
+            first = ent[0]
+            start = ent.start + 1 if len(ent) > 1 and (first.text == "the" or (first.lower_ == "the" and (
+                first.is_sent_start or first.i == 0 or doc[first.i - 1].is_space))) else ent.start
             span = doc[start:ent.end]
             end = span.end - 1 if len(span) > 1 and span[-1].tag_ == "POS" else span.end
             found[(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))] = label
