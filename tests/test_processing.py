@@ -39,6 +39,16 @@ def test_split_text_cuts_without_losing_a_character():
     assert "".join(part for _, part in parts) == text and all(len(p) <= 10_000 for _, p in parts)
 
 
+def test_model_batches_are_capped_in_characters_and_keep_every_part_in_order(monkeypatch):
+    """The model's memory grows with a batch's tokens: a batch closes at the character cap."""
+    monkeypatch.setattr(processing, "MODEL_BATCH_CHARS", 100)
+    parts = [(i, 0, "x" * n) for i, n in enumerate([40, 40, 40, 250, 10, 10, 90, 5])]
+    chunks = list(processing._chunks(parts, batch_size=64))
+    assert [[p[0] for p in c] for c in chunks] == [[0, 1], [2], [3], [4, 5], [6, 7]]
+    assert all(sum(len(p[2]) for p in c) <= 100 for c in chunks if len(c) > 1)  # only a long part goes over, alone
+    assert [[p[0] for p in c] for c in processing._chunks(parts[:3], batch_size=2)] == [[0, 1], [2]]
+
+
 @pytest.mark.model
 def test_results_come_back_in_order_with_document_wide_offsets(full_nlp, monkeypatch):
     monkeypatch.setattr(processing, "MAX_CHARS", 40)

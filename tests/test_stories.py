@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from geoextract import stories
 from geoextract.errors import GeoextractError
 from geoextract.stories import EMPTY, NUM_PERM, THRESHOLD, action_key, build_claims, features, group_stories, minhash
 
@@ -225,3 +226,13 @@ def test_build_claims_reports_missing_columns_and_handles_no_rows():
         build_claims(pd.DataFrame([claim_row("d1")]), pd.DataFrame({"doc_id": ["d1"]}), None)
     empty = build_claims(pd.DataFrame([claim_row("d1")]).iloc[:0], None, None)
     assert empty.empty and "independent_sources" in empty.columns
+
+
+def test_similarity_in_small_chunks_equals_one_pass():
+    """Pairs are compared in chunks, to bound the memory of their gathered signatures."""
+    rng = np.random.default_rng(7)
+    sig = rng.integers(0, 5, size=(50, 128), dtype=np.uint32)
+    first, second = rng.integers(0, 50, size=(2, 333))
+    whole = stories._similarity(sig, first, second, chunk=10_000)
+    assert np.array_equal(stories._similarity(sig, first, second, chunk=7), whole)
+    assert np.array_equal(whole, (sig[first] == sig[second]).mean(axis=1))
