@@ -468,6 +468,7 @@ _NUMBER = re.compile(r"\d[\d.,:/-]*$")  # "84", "4-38", "1996-08-30", "212-859-1
 _DATE = re.compile(r"\d{4}-\d\d-\d\d$")
 _SIGNED = re.compile(r"[+-]\d[\d.,]*$")  # a golf score or a change: "+4", "-2"
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$")  # "Solskjaer 70th": a minute; but "20th Century Fox", "6th Fleet"
+_DASHED_PARTICLES = NAME_PARTICLES | {"ul", "ud"}  # "Inzamam - ul - Haq"
 ORDINAL_WORDS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
 INITIAL = re.compile(r"[A-Z]\.(?![A-Z]\.)")  # a first name's initial: "P.", "T.O'Gorman"; not "U.S."
 # Words of sports stories (`sports_story`): those only sports stories use, and those political
@@ -572,7 +573,7 @@ def _breaks(token: Token, ent: Span, sports: bool) -> bool:
     if text in ("-", "--") and token.i > ent.start and token.doc[token.i - 1].whitespace_ and token.whitespace_:
         # not a particle's: "Abu Bakr al - Baghdadi", "Inzamam - ul - Haq" as a tokenised text writes them
         return not ({token.doc[token.i - 1].lower_, token.nbor().lower_ if token.i + 1 < len(token.doc) else ""}
-                    & (NAME_PARTICLES | {"ul", "ud"}))
+                    & _DASHED_PARTICLES)
     if _SIGNED.match(text) or (_ORDINAL.match(text) and token.i > ent.start and (
             token.i == ent.end - 1 or not token.nbor().is_title)):  # not "the U.S. 6th Fleet"
         return True
@@ -655,8 +656,8 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
             before is not None and before.lower_ in _VERSUS and (after.is_space or after.text in (",", ".", ";")))
         if not (opened and closed) or run[-1].lower_ in _TABLE_WORDS:
             continue
-        if any(t.lower_ in _CALENDAR for t in run) or (len(run) == 1 and len(run.text) < 3) or all(
-                t.lower_ in _NO_NAMES for t in run):  # "Aggregate 2-2", "Qualifier vs."
+        if any(t.lower_ in _CALENDAR for t in run) or (len(run) == 1 and len(run.text) < 3) or _no_name_words(
+                run):  # "Aggregate 2-2", "Qualifier vs."
             continue
         if any(_key(t.text) in people for t in run):
             continue
@@ -816,7 +817,11 @@ def _competition(ent: Span) -> Span:
 
 def _no_name(ent: Span) -> bool:
     """Whether every word of a name the NER tagged is one of `_NO_NAMES`."""
-    return ent.label_ in NAME_LABELS and all(token.lower_ in _NO_NAMES for token in ent)
+    return ent.label_ in NAME_LABELS and _no_name_words(ent)
+
+
+def _no_name_words(span: Span) -> bool:
+    return all(token.lower_ in _NO_NAMES for token in span)
 
 
 def _plural_noun_first(ent: Span) -> bool:

@@ -359,7 +359,7 @@ def predicted_entities(doc: Doc, labels: dict[str, str | None]) -> set[tuple[int
         if label:
             first = ent[0]
             start = ent.start + 1 if len(ent) > 1 and (first.text == "the" or (first.lower_ == "the" and (
-                first.is_sent_start or first.i == 0 or doc[first.i - 1].is_space))) else ent.start
+                first.is_sent_start or doc[first.i - 1].is_space))) else ent.start
             span = doc[start:ent.end]
             end = span.end - 1 if len(span) > 1 and span[-1].tag_ == "POS" else span.end
             found[(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))] = label
