@@ -621,3 +621,24 @@ def test_a_superscript_digit_in_commas_is_no_age(nlp):
     # must not be lost
     doc = run(nlp, _flat(nlp, ["Smith", ",", "²", ",", "said"], ["B-PERSON", "O", "O", "O", "O"]))
     assert ents(doc) == [("Smith", "PERSON")]
+
+
+def test_in_a_sports_story_names_used_as_teams_are_organisations(nlp):
+    # "soccer league : champions Ajax Amsterdam lost , the Ajax defence , Marc Hottiger ( Everton ) ,
+    #  Damon Hill ( Britain ) Williams 1:55.281 , Seles 's coach" with every name tagged PERSON
+    # but the country
+    words = ["soccer", "league", ":", "champions", "Ajax", "Amsterdam", "lost", ",", "the", "Ajax", "defence", ",",
+             "Marc", "Hottiger", "(", "Everton", ")", ",", "Damon", "Hill", "(", "Britain", ")", "Williams", "1:55.281",
+             ",", "Seles", "'s", "coach"]
+    labels = ["O"] * len(words)
+    labels[4:6] = ["B-PERSON", "I-PERSON"]
+    labels[9] = labels[15] = labels[23] = labels[26] = "B-PERSON"
+    labels[12:14] = labels[18:20] = ["B-PERSON", "I-PERSON"]
+    labels[21] = "B-GPE"
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [
+        ("Ajax Amsterdam", "ORG"), ("Ajax", "ORG"), ("Marc Hottiger", "PERSON"), ("Everton", "ORG"),
+        ("Damon Hill", "PERSON"), ("Britain", "GPE"), ("Williams", "ORG"), ("Seles", "PERSON")]
+    words[0], words[1] = "election", "votes"  # no sports story: the NER's labels stay
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert [label for _, label in ents(doc)] == ["PERSON"] * 5 + ["GPE", "PERSON", "PERSON"]

@@ -160,14 +160,17 @@ def consistent_entities(doc: Doc) -> Doc:
     # place's name ("Jordan" after "Michael Jordan"), which the actor stage's gazetteer then
     # leaves alone. Elsewhere the small model's people of two words are too often no one's
     # ("Across Wales", "Swansea Unite") to take a place from the gazetteer.
-    parts = _name_parts(ents) - companies  # "Pirelli" after "Pirelli SpA" and "[Pirelli Cables]" (PERSON)
+    teams = _teams(doc, ents) if sports else set()
+    # not "Pirelli" after "Pirelli SpA" and "[Pirelli Cables]" (PERSON), nor "Ajax" after
+    # "champions [Ajax Amsterdam]" (PERSON)
+    parts = _name_parts(ents) - companies - {word for team in teams for word in team.split()}
     relabel = ("ORG", "GPE", "LOC") if sports else ("ORG",)
     for key in parts:
         if label_of.get(key) in relabel:
             label_of[key] = "PERSON"
     if parts and sports:
         doc.user_data[_PARTS_KEY] = sorted(parts)  # a list: user_data is serialised with the Doc (msgpack)
-    for key in companies:
+    for key in companies | (teams - parts):
         if label_of.get(key) == "PERSON":
             label_of[key] = "ORG"  # "Pirelli" after "Pirelli SpA", however often the NER said PERSON
     if cricket:
@@ -241,6 +244,51 @@ def _descriptor_votes(doc: Doc, lower: np.ndarray, votes: dict[str, Counter], cr
                 end += 1
             if end > i + 1 and (end == len(doc) or doc[end].like_num or doc[end].text in ("b", "c")):
                 votes[_key(doc[i + 1:end].text)]["PERSON"] += 10  # a new name too: "b Chandana"
+
+
+# In a sports story, the words next to a name that say it is a team's (`_teams`): before it
+# ("league champions [Porto]", "Lisbon rivals [Benfica]"; plural: "champion" is a player's
+# title too) and after it ("[Galatasaray] striker", "the [Ajax] defence").
+TEAM_BEFORE = {"champions", "rivals", "holders", "winners", "leaders", "hosts", "visitors", "runners-up", "side",
+               "sides", "club", "clubs"}
+TEAM_AFTER = {"striker", "strikers", "midfielder", "midfielders", "defender", "defenders", "goalkeeper", "keeper",
+              "winger", "forward", "forwards", "coach", "manager", "fans", "supporters", "defence", "defense",
+              "net", "squad", "side", "teammate", "team-mate", "team-mates", "chairman"}
+PEOPLE_AROUND = {"coach", "manager", "teammate", "team-mate", "team-mates", "fans", "supporters"}  # "Seles 's coach"
+
+
+def _teams(doc: Doc, ents: list[Span]) -> set[str]:
+    """Names a sports story uses as a team's, however the NER labelled them, as `_key`s: after a
+    player's name in brackets ("Marc Hottiger ( [Everton] )"), after a driver's country
+    ("Damon Hill ( Britain ) [Williams] 1:55.281"), and next to a team's words (`TEAM_BEFORE`,
+    `TEAM_AFTER`, also past a possessive: "[Porto] 's new Polish keeper"). The caller takes
+    only names voted a person's that are no part of a longer person's name."""
+    found: set[str] = set()
+    people = {ent.end: ent for ent in ents if ent.label_ == "PERSON"}
+    for ent in ents:
+        if ent.label_ not in NAME_LABELS:
+            continue
+        start, end = ent.start, ent.end
+        before = doc[start - 1] if start else None
+        if before is None:
+            continue
+        if before.text == "(" and start - 1 in people and end < len(doc) and doc[end].text == ")":
+            found.add(_key(ent.text))
+        elif before.text == ")" and any(doc[j].text == "(" and j in people and doc[j + 1].ent_type_ in ("GPE", "LOC")
+                                        for j in range(max(0, start - 5), start - 2)):
+            found.add(_key(ent.text))
+        elif before.text in TEAM_BEFORE:
+            found.add(_key(ent.text))
+        else:
+            after = doc[end:end + 4]
+            owner = len(after) > 0 and after[0].lower_ in ("'s", "’s")
+            for token in after[1:] if owner else after:
+                if token.text in TEAM_AFTER and not (owner and token.text in PEOPLE_AROUND):
+                    found.add(_key(ent.text))
+                    break
+                if not (token.is_lower and token.pos_ == "ADJ" or token.ent_type_ == "NORP"):
+                    break
+    return found
 
 
 def _vote(doc: Doc, votes: dict[str, Counter], label: str, start: int | None = None, end: int | None = None) -> None:
@@ -480,7 +528,7 @@ SPORTS_WORDS = {
     "wicket", "wickets", "overs", "batsman", "bowler", "striker", "midfielder", "goalkeeper", "halftime",
     "half-time", "quarter-final", "quarter-finals", "semi-final", "semi-finals", "quarterfinal", "semifinal",
     "play-off", "play-offs", "playoff", "playoffs", "touchdown", "homer", "pitcher", "umpire", "scoreboard",
-    "scorers", "championship",
+    "scorers", "championship", "prix", "laps",
 }
 CRICKET_WORDS = {"cricket", "innings", "wicket", "wickets", "batsman", "bowler", "bowling", "lbw"}
 _SPORTS_KEY = ("geoextract", "sports_story")
