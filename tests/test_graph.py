@@ -1,5 +1,7 @@
 """Tables and graph: typed loading, aggregation, stories on edges, GraphML and GEXF round trips."""
 
+import warnings
+
 import networkx as nx
 import pandas as pd
 import pytest
@@ -284,3 +286,44 @@ def test_gexf_is_streamed_with_the_bytes_networkx_would_write(tmp_path, shape, m
     with open(tmp_path / "tree.gexf", "wb") as handle:
         writer.write(handle)
     assert path.read_bytes() == (tmp_path / "tree.gexf").read_bytes()
+
+
+@pytest.mark.filterwarnings("ignore:W010")
+@pytest.mark.parametrize("names", ["plain", "control characters"])
+def test_graph_frames_are_written_with_the_bytes_of_their_networkx_graph(tmp_path, monkeypatch, names):
+    from geoextract.graph import GraphFrames, _FrameView, graph_frames
+
+    monkeypatch.setattr(_FrameView, "CHUNK", 2)  # several chunks of nodes and of edges
+    name = NAME if names == "control characters" else "Russia"
+    # Sorted, Russia's edges are AID -> North Korea, TRADE -> China, TRADE -> North Korea; a
+    # MultiDiGraph yields both North Korea edges first, as it met that neighbour first.
+    rows = frame(dated("d1", "2017-10-03", source=name),
+                 dated("d2", None, relation="TRADE", target="China", target_id="china"),
+                 dated("d3", "2017-10-05", relation="AID", action="food aid"),
+                 dated("d4", "2017-10-06", relation="SANCTION", source="United Nations", source_id="united-nations",
+                       source_type="igo", action="sanctions"))
+    actors = pd.DataFrame({"actor_id": ["russia", "vladimir-putin", "china"], "name": ["Russia", "Vladimir Putin", "China"],
+                           "type": ["state", "person", "state"], "country": ["RUS", "RUS", "CHN"],
+                           "roles": [["President of Russia"], ["President of Russia", "KGB officer"], []],
+                           "mentions": [5, 2, 1], "documents": [2, 1, 1], "first_date": [None, "2017-10-02", None]})
+    frames = graph_frames(rows, actors, isolated=True)
+    assert isinstance(frames, GraphFrames) and frames.needs_cleaning() == (names != "plain")
+    graph = frames.to_networkx()
+    assert list(frames.nodes.index) == list(graph.nodes) == ["china", "north-korea", "russia", "united-nations",
+                                                             "vladimir-putin"]
+    order = frames.edges.iloc[frames.edge_order()][["source_id", "target_id", "relation"]]
+    assert list(order.itertuples(index=False, name=None)) == list(graph.edges(keys=True))
+    assert list(graph.edges(keys=True))[:3] == [("russia", "north-korea", "AID"), ("russia", "north-korea", "TRADE"),
+                                                 ("russia", "china", "TRADE")]
+    for write in (write_graphml, write_gexf):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            streamed = write(frames, tmp_path / f"frames.{write.__name__}").read_bytes()
+            built = write(build_graph(rows, actors, isolated=True), tmp_path / f"graph.{write.__name__}").read_bytes()
+        assert streamed == built
+        assert sorted({str(w.message)[:4] for w in caught}) == sorted((["W011"] if names != "plain" else []) + (
+            ["W010"] if write is write_gexf else []))
+    assert list(graph_frames(rows.iloc[:0], actors.iloc[1:2], isolated=True).nodes.index) == ["vladimir-putin"]
+    empty = graph_frames(rows.iloc[:0])
+    assert empty.number_of_nodes() == empty.number_of_edges() == 0
+    assert nx.utils.graphs_equal(read_graph(write_graphml(empty, tmp_path / "empty.graphml")), nx.MultiDiGraph())

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .documents import DocumentReader, Skipped, processing_text
 from .errors import Errors, GeoextractError, Warnings
-from .graph import build_graph, write_gexf, write_graphml
+from .graph import graph_frames, write_gexf, write_graphml
 from .pipeline import default_model
 from .processing import BATCH_CHARS, MAX_CHARS, Engine, PipelineSpec, split_text
 from .records import Document
@@ -238,14 +238,14 @@ def aggregate(summary: RunSummary, actors_frame: pd.DataFrame, signatures: list[
     claims = build_claims(relations, stories, documents)
     summary.claims = len(claims)
     summary.files.extend(str(p) for p in write_frame(claims, out, "claims", formats))
-    del claims  # each table goes once written: the graph's XML is the peak of a large run
+    del claims  # each table goes once written, before the graph is aggregated
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        graph = build_graph(relations, actors_frame, stories=stories, isolated=True)
+        graph = graph_frames(relations, actors_frame, stories=stories, isolated=True)  # no networkx graph: streamed
         del relations, documents, stories
         summary.edges = graph.number_of_edges()
         summary.files.append(str(write_graphml(graph, out / "graph.graphml")))
-        summary.files.append(str(write_gexf(graph, out / "graph.gexf", in_place=True)))
+        summary.files.append(str(write_gexf(graph, out / "graph.gexf")))
     summary.notes.extend(sorted({str(w.message) for w in caught}))
     summary.timings["aggregate"] = time.perf_counter() - t1
     summary.timings["total"] = time.perf_counter() - started

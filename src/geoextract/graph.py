@@ -15,7 +15,8 @@ import itertools
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
@@ -57,6 +58,71 @@ def build_graph(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, 
             actor only mentioned, such as a leader talked about but never acting), dated by
             the actors table's first_date; a run's graph.graphml has them all.
     """
+    return graph_frames(relations, actors, min_weight=min_weight, relation_types=relation_types,
+                        min_confidence=min_confidence, stories=stories, isolated=isolated).to_networkx()
+
+
+@dataclass
+class GraphFrames:
+    """The actor graph as two tables, which the writers stream without building a networkx
+    graph (for a large run, the graph's per-node and per-edge dicts were the end's memory peak).
+
+    `nodes` is indexed by actor_id, in the graph's node order (actors with edges sorted by id,
+    then the isolated ones in the actors table's order), with label, type, first_date and the
+    actors table's columns; `edges` has source_id, target_id, relation and the edge columns,
+    sorted by source, relation and target. `to_networkx()` gives what `build_graph` returns.
+    """
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+
+    def number_of_nodes(self) -> int:
+        return len(self.nodes)
+
+    def number_of_edges(self) -> int:
+        return len(self.edges)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(zip(self.nodes.index.tolist(), _node_attributes(self.nodes)))
+        ends = [self.edges[name].to_numpy(dtype=object).tolist() for name in ("source_id", "target_id", "relation")]
+        graph.add_edges_from(zip(*ends, _edge_attributes(self.edges)))
+        return graph
+
+    def edge_order(self) -> np.ndarray:
+        """The row order in which a MultiDiGraph built by `to_networkx` yields its edges: by
+        source node, then by target in the order its first edge was added, then by key."""
+        if self.edges.empty:
+            return np.arange(0)
+        source = self.nodes.index.get_indexer(self.edges["source_id"])
+        pair = self.edges.groupby(["source_id", "target_id"], sort=False).ngroup().to_numpy()  # first-seen order
+        return np.lexsort((np.arange(len(self.edges)), pair, source))
+
+    def needs_cleaning(self) -> bool:
+        """Whether any id or text holds what XML 1.0 cannot, or a carriage return (`_xml_safe`)."""
+        texts: list[str] = [str(node) for node in self.nodes.index]
+        for frame, names in ((self.nodes, [c for c in self.nodes.columns if c not in _NUMBERS]),
+                             (self.edges, ["relation", "action"])):
+            for name in names:
+                texts.extend(_text(value) for value in frame[name].to_numpy(dtype=object, na_value=None))
+        joined = "\n".join(texts)
+        return "\r" in joined or _NOT_XML.search(joined) is not None
+
+
+_NUMBERS = {"first_date", "mentions", "documents"}
+
+
+def _text(value: Any) -> str:
+    """A value as the attribute dicts hold it, for the XML check: lists joined as roles are."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def graph_frames(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, min_weight: int = 1,
+                 relation_types: Iterable[str] | None = None, min_confidence: float = 0.0,
+                 stories: pd.DataFrame | None = None, isolated: bool = False) -> GraphFrames:
+    """`build_graph`'s nodes and edges as tables (`GraphFrames`); the same arguments."""
     frame = relations
     if relation_types:
         wanted = [t.upper() for t in relation_types]
@@ -66,11 +132,11 @@ def build_graph(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, 
         frame = frame[frame["relation"].astype(str).isin(wanted)]
     if min_confidence > 0:
         frame = frame[frame["confidence"] >= min_confidence]
-    graph = nx.MultiDiGraph()
     if frame.empty:
-        if isolated:
-            _add_isolated(graph, actors)
-        return graph
+        nodes = pd.DataFrame({"label": [], "type": [], "first_date": pd.Series([], dtype="datetime64[ns]")},
+                             index=pd.Index([], name="actor_id", dtype=object))
+        return GraphFrames(_with_isolated(nodes, actors) if isolated else nodes,
+                           pd.DataFrame({name: [] for name in EDGE_COLUMNS}))
     # Group on integer codes (sorted like the ids), never on the strings themselves.
     doc, docs = pd.factorize(frame["doc_id"].astype(str))
     firsts = np.flatnonzero(doc > np.maximum.accumulate(np.r_[-1, doc[:-1]]))  # each document's first row
@@ -113,29 +179,32 @@ def build_graph(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, 
     if actors is not None and not actors.empty:
         extra = [c for c in ("mentions", "documents", *NODE_ATTRIBUTES) if c in actors.columns]
         nodes = nodes.join(actors.drop_duplicates("actor_id").set_index("actor_id")[extra])
-    graph.add_nodes_from(zip(nodes.index.tolist(), _node_attributes(nodes)))
     if isolated:
-        _add_isolated(graph, actors)
-    ends = [edges[name].to_numpy(dtype=object).tolist() for name in ("source_id", "target_id", "relation")]
-    graph.add_edges_from(zip(*ends, _edge_attributes(edges)))
-    return graph
+        nodes = _with_isolated(nodes, actors)
+    return GraphFrames(nodes, edges[EDGE_COLUMNS].reset_index(drop=True))
 
 
-def _add_isolated(graph: nx.MultiDiGraph, actors: pd.DataFrame | None) -> None:
-    """Nodes for the actors of the actors table that the graph lacks, in the table's order."""
+EDGE_COLUMNS = ["source_id", "target_id", "relation", "weight", "documents", "independent_sources", "confidence",
+                "action", "first_date", "last_date"]
+
+
+def _with_isolated(nodes: pd.DataFrame, actors: pd.DataFrame | None) -> pd.DataFrame:
+    """`nodes` and, after them, the actors of the actors table it lacks, in the table's order."""
     if actors is None or actors.empty or not {"actor_id", "name", "type"} <= set(actors.columns):
-        return
+        return nodes
     rest = actors.drop_duplicates("actor_id")
-    rest = rest[~rest["actor_id"].astype(str).isin(set(graph.nodes))]
+    rest = rest[~rest["actor_id"].astype(str).isin(set(nodes.index))]
     if rest.empty:
-        return
-    nodes = pd.DataFrame({"label": rest["name"].to_numpy(dtype=object), "type": rest["type"].to_numpy(dtype=object),
-                          "first_date": (parse_dates(rest["first_date"]) if "first_date" in rest
-                                         else pd.Series(pd.NaT, index=rest.index)).dt.tz_localize(None).to_numpy()},
-                         index=pd.Index(rest["actor_id"].astype(str).to_numpy(dtype=object), name="actor_id"))
+        return nodes
+    more = pd.DataFrame({"label": rest["name"].to_numpy(dtype=object), "type": rest["type"].to_numpy(dtype=object),
+                         "first_date": (parse_dates(rest["first_date"]) if "first_date" in rest
+                                        else pd.Series(pd.NaT, index=rest.index)).dt.tz_localize(None).to_numpy()},
+                        index=pd.Index(rest["actor_id"].astype(str).to_numpy(dtype=object), name="actor_id"))
     extra = [c for c in ("mentions", "documents", *NODE_ATTRIBUTES) if c in rest.columns]
-    nodes = nodes.join(rest.set_index(rest["actor_id"].astype(str))[extra])
-    graph.add_nodes_from(zip(nodes.index.tolist(), _node_attributes(nodes)))
+    more = more.join(rest.set_index(rest["actor_id"].astype(str))[extra])
+    if nodes.empty:
+        return more
+    return pd.concat([nodes, more])
 
 
 def _node_attributes(nodes: pd.DataFrame) -> list[dict[str, object]]:
@@ -248,6 +317,62 @@ class _StreamingWriter(_NamedKeyWriter):
         write("</graphml>\n")
 
 
+class _FrameView:
+    """What the streaming writers read of a MultiDiGraph, over `GraphFrames`: its nodes and
+    edges in networkx's order, each attribute dict made when the writer reaches it, a few
+    thousand at a time, and let go. `timeline` names the dates as `write_gexf` does (start,
+    end). No node of a geoextract graph has an `id` attribute, so `nodes[node]` (which
+    networkx's GEXF writer asks for each edge's ends) is empty."""
+
+    CHUNK = 2000
+
+    def __init__(self, frames: GraphFrames, timeline: bool = False) -> None:
+        self.graph: dict = {}
+        self._frames, self._timeline = frames, timeline
+        self._order = frames.edge_order()
+        self.nodes = _FrameNodes(self._node_items)
+
+    def is_directed(self) -> bool:
+        return True
+
+    def is_multigraph(self) -> bool:
+        return True
+
+    def _node_items(self) -> Iterator[tuple[Any, dict]]:
+        nodes = self._frames.nodes
+        for start in range(0, len(nodes), self.CHUNK):
+            chunk = nodes.iloc[start:start + self.CHUNK]
+            for node, data in zip(chunk.index.tolist(), _node_attributes(chunk)):
+                if self._timeline and "first_date" in data:
+                    data["start"] = data.pop("first_date")
+                yield node, data
+
+    def edges(self, data: bool = False, keys: bool = False) -> Iterator[tuple]:
+        edges = self._frames.edges
+        for start in range(0, len(self._order), self.CHUNK):
+            chunk = edges.iloc[self._order[start:start + self.CHUNK]]
+            ends = [chunk[name].to_numpy(dtype=object).tolist() for name in ("source_id", "target_id", "relation")]
+            for u, v, key, attrs in zip(*ends, _edge_attributes(chunk)):
+                if self._timeline and "first_date" in attrs:
+                    attrs["start"], attrs["end"] = attrs.pop("first_date"), attrs.pop("last_date")
+                yield (u, v) + ((key,) if keys else ()) + ((attrs,) if data else ())
+
+
+class _FrameNodes:
+    """`graph.nodes(data=True)` and `graph.nodes[node]` of a `_FrameView`."""
+
+    _NO_ATTRIBUTES: dict = {}
+
+    def __init__(self, items: Callable[[], Iterator[tuple[Any, dict]]]) -> None:
+        self._items = items
+
+    def __call__(self, data: bool = False) -> Iterator:
+        return self._items() if data else (node for node, _ in self._items())
+
+    def __getitem__(self, node: Any) -> dict:
+        return self._NO_ATTRIBUTES
+
+
 def _writer(handle: BinaryIO, encoding: str) -> Callable[[str], None]:
     """Text to the binary file, encoded as ElementTree encodes it."""
     return lambda text: handle.write(text.encode(encoding, "xmlcharrefreplace"))
@@ -310,18 +435,26 @@ def _plain_into(element: Element, write: Callable[[str], Any]) -> bool:
     return True
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+def write_graphml(graph: nx.MultiDiGraph | GraphFrames, path: str | Path) -> Path:
     """Write GraphML atomically (temporary file, then rename), streamed node by node.
+
+    `graph` may be `GraphFrames` (`graph_frames`): the same bytes as from its `to_networkx()`,
+    without that graph in memory.
 
     Raises:
         GeoextractError: E023 when the file cannot be written.
     """
     writer = _StreamingWriter(encoding="utf-8", prettyprint=True)
+    if isinstance(graph, GraphFrames):
+        if not graph.needs_cleaning():
+            view = _FrameView(graph)
+            return _replace(Path(path), lambda handle: writer.stream(view, handle))  # type: ignore[arg-type]
+        graph = graph.to_networkx()  # rare (control characters in names): cleaned on a copy
     safe = _xml_safe(graph)
     return _replace(Path(path), lambda handle: writer.stream(safe, handle))
 
 
-def write_gexf(graph: nx.MultiDiGraph, path: str | Path, in_place: bool = False) -> Path:
+def write_gexf(graph: nx.MultiDiGraph | GraphFrames, path: str | Path, in_place: bool = False) -> Path:
     """Write GEXF 1.2 for Gephi with a timeline, atomically and byte-for-byte reproducibly.
 
     The graph is dynamic with date time format: an edge lives from the earliest to the latest
@@ -332,9 +465,20 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path, in_place: bool = False)
     `in_place` renames the date attributes in `graph` itself instead of in a copy: no second
     graph in memory, but `graph` is changed (what `extract` does with a graph it is done with).
 
+    `graph` may be `GraphFrames`, written as its `to_networkx()` would be, without building it.
+
     Raises:
         GeoextractError: E023 when the file cannot be written.
     """
+    writer = _StreamingGEXFWriter(encoding="utf-8", prettyprint=True)
+    if isinstance(graph, GraphFrames):
+        if not graph.needs_cleaning():
+            undated = int(graph.edges["first_date"].isna().sum())
+            if undated:
+                warnings.warn(Warnings.W010.format(count=undated), stacklevel=2)
+            view = _FrameView(graph, timeline=True)
+            return _replace(Path(path), lambda handle: writer.stream(view, handle))  # type: ignore[arg-type]
+        graph, in_place = graph.to_networkx(), True
     safe = _xml_safe(graph)
     if in_place or safe is not graph:  # a copy already, or the caller's to change
         timeline = safe
@@ -353,7 +497,6 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path, in_place: bool = False)
             undated += 1
     if undated:
         warnings.warn(Warnings.W010.format(count=undated), stacklevel=2)
-    writer = _StreamingGEXFWriter(encoding="utf-8", prettyprint=True)
     return _replace(Path(path), lambda handle: writer.stream(timeline, handle))
 
 
