@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 import numpy as np
-from spacy.attrs import IS_ALPHA, IS_LOWER, LEMMA, LOWER, SENT_START
+from spacy.attrs import IS_ALPHA, IS_LOWER, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.symbols import PROPN
@@ -897,14 +897,22 @@ def sports_story(doc: Doc) -> bool:
 
 def _newsrooms(doc: Doc, ents: list[Span]) -> list[Span]:
     """A news agency's desk that signs a story: "-- Sydney Newsroom 61-2 373-1800" is an
-    organisation, not the place the NER read in it; in "-- Oslo newsroom" only the place is a name."""
-    out = ents
-    for n, ent in enumerate(ents):
-        if (ent.label_ in ("GPE", "LOC", "ORG") and ent.end < len(doc) and doc[ent.end].text == "Newsroom"
-                and (n + 1 == len(ents) or ents[n + 1].start > ent.end)):
-            out = out if out is not ents else list(ents)
-            out[n] = Span(doc, ent.start, ent.end + 1, label="ORG")
-    return out
+    organisation, whether the NER read a place in it, a number across it or nothing; in "--
+    Oslo newsroom" only the place is a name. The desk's name is the title-case words (up to
+    three) before "Newsroom"; an entity that overlaps it gives way."""
+    desks = []
+    for i in np.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings.as_int("Newsroom")).tolist():
+        token = doc[i]
+        start = token.i
+        while start > max(0, token.i - 3) and doc[start - 1].is_title and doc[start - 1].is_alpha:
+            start -= 1
+        if start < token.i:
+            desks.append(Span(doc, start, token.i + 1, label="ORG"))
+    if not desks:
+        return ents
+    taken = {i for desk in desks for i in range(desk.start, desk.end)}
+    kept = [ent for ent in ents if not any(i in taken for i in range(ent.start, ent.end))]
+    return sorted(kept + desks, key=lambda span: span.start)
 
 
 def _given_names_before(doc: Doc, ents: list[Span]) -> list[Span]:
