@@ -264,14 +264,12 @@ def _teams(doc: Doc, ents: list[Span]) -> set[str]:
     `TEAM_AFTER`, also past a possessive: "[Porto] 's new Polish keeper"). The caller takes
     only names voted a person's that are no part of a longer person's name."""
     found: set[str] = set()
-    people = {ent.end: ent for ent in ents if ent.label_ == "PERSON"}
+    people = {ent.end for ent in ents if ent.label_ == "PERSON"}  # where each person's name ends
     for ent in ents:
-        if ent.label_ not in NAME_LABELS:
+        if ent.label_ not in NAME_LABELS or ent.start == 0:
             continue
         start, end = ent.start, ent.end
-        before = doc[start - 1] if start else None
-        if before is None:
-            continue
+        before = doc[start - 1]
         if before.text == "(" and start - 1 in people and end < len(doc) and doc[end].text == ")":
             found.add(_key(ent.text))
         elif before.text == ")" and any(doc[j].text == "(" and j in people and doc[j + 1].ent_type_ in ("GPE", "LOC")
@@ -902,12 +900,11 @@ def _newsrooms(doc: Doc, ents: list[Span]) -> list[Span]:
     three) before "Newsroom"; an entity that overlaps it gives way."""
     desks = []
     for i in np.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings.as_int("Newsroom")).tolist():
-        token = doc[i]
-        start = token.i
-        while start > max(0, token.i - 3) and doc[start - 1].is_title and doc[start - 1].is_alpha:
+        start = i
+        while start > max(0, i - 3) and doc[start - 1].is_title and doc[start - 1].is_alpha:
             start -= 1
-        if start < token.i:
-            desks.append(Span(doc, start, token.i + 1, label="ORG"))
+        if start < i:
+            desks.append(Span(doc, start, i + 1, label="ORG"))
     if not desks:
         return ents
     taken = {i for desk in desks for i in range(desk.start, desk.end)}

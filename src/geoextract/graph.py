@@ -3,7 +3,9 @@
 Built with pandas group-bys from the same relation table the CSV holds, then written as
 GraphML with scalar attributes only and named keys (`label`, `weight`), which Gephi reads as
 the node label and the edge weight, or as GEXF with a timeline (`write_gexf`). `read_graph`
-gives back the same MultiDiGraph.
+gives back the same MultiDiGraph. `graph_frames` gives the same graph as a node table and an
+edge table, which both writers also take and stream with the same bytes, without the
+networkx graph's per-node and per-edge dicts in memory (what `extract` writes).
 
 Both writers make text XML 1.0 can hold: control characters other than tab and newline are
 removed (W011) and a carriage return becomes a newline, as an XML reader would make it anyway.
