@@ -18,7 +18,7 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
@@ -77,6 +77,7 @@ class GraphFrames:
 
     nodes: pd.DataFrame
     edges: pd.DataFrame
+    _unsafe: bool | None = field(default=None, init=False, repr=False, compare=False)  # both writers ask
 
     def number_of_nodes(self) -> int:
         return len(self.nodes)
@@ -87,8 +88,7 @@ class GraphFrames:
     def to_networkx(self) -> nx.MultiDiGraph:
         graph = nx.MultiDiGraph()
         graph.add_nodes_from(zip(self.nodes.index.tolist(), _node_attributes(self.nodes)))
-        ends = [self.edges[name].to_numpy(dtype=object).tolist() for name in ("source_id", "target_id", "relation")]
-        graph.add_edges_from(zip(*ends, _edge_attributes(self.edges)))
+        graph.add_edges_from(zip(*_ends(self.edges), _edge_attributes(self.edges)))
         return graph
 
     def edge_order(self) -> np.ndarray:
@@ -102,23 +102,27 @@ class GraphFrames:
 
     def needs_cleaning(self) -> bool:
         """Whether any id or text holds what XML 1.0 cannot, or a carriage return (`_xml_safe`)."""
-        texts: list[str] = [str(node) for node in self.nodes.index]
-        for frame, names in ((self.nodes, [c for c in self.nodes.columns if c not in _NUMBERS]),
-                             (self.edges, ["relation", "action"])):
-            for name in names:
-                texts.extend(_text(value) for value in frame[name].to_numpy(dtype=object, na_value=None))
-        joined = "\n".join(texts)
-        return "\r" in joined or _NOT_XML.search(joined) is not None
+        if self._unsafe is None:
+            texts: list[Any] = self.nodes.index.tolist()
+            for frame, names in ((self.nodes, [c for c in self.nodes.columns if c not in _NUMBERS]),
+                                 (self.edges, ["relation", "action"])):
+                for name in names:
+                    texts.extend(map(_joined, frame[name].to_numpy(dtype=object)))
+            self._unsafe = _unsafe_text(texts)
+        return self._unsafe
 
 
 _NUMBERS = {"first_date", "mentions", "documents"}
 
 
-def _text(value: Any) -> str:
-    """A value as the attribute dicts hold it, for the XML check: lists joined as roles are."""
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return "; ".join(map(str, value))
-    return "" if value is None else str(value)
+def _joined(value: Any) -> Any:
+    """A list-valued attribute (roles read from JSON) as text, "; "-joined as CSV gives it."""
+    return "; ".join(map(str, value)) if isinstance(value, (list, tuple, np.ndarray)) else value
+
+
+def _ends(edges: pd.DataFrame) -> list[list[Any]]:
+    """The edges' source ids, target ids and keys (their relations), as lists."""
+    return [edges[name].to_numpy(dtype=object).tolist() for name in ("source_id", "target_id", "relation")]
 
 
 def graph_frames(relations: pd.DataFrame, actors: pd.DataFrame | None = None, *, min_weight: int = 1,
@@ -218,7 +222,7 @@ def _node_attributes(nodes: pd.DataFrame) -> list[dict[str, object]]:
             columns[name] = pd.to_numeric(nodes[name], errors="coerce").astype("Int64")
     for name in NODE_ATTRIBUTES:
         if name in nodes:  # roles read from JSON are lists; CSV gives "; "-joined text
-            values = nodes[name].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v)
+            values = nodes[name].map(_joined)
             columns[name] = values.astype("string").replace("", pd.NA)
     return _records(columns)
 
@@ -353,8 +357,7 @@ class _FrameView:
         edges = self._frames.edges
         for start in range(0, len(self._order), self.CHUNK):
             chunk = edges.iloc[self._order[start:start + self.CHUNK]]
-            ends = [chunk[name].to_numpy(dtype=object).tolist() for name in ("source_id", "target_id", "relation")]
-            for u, v, key, attrs in zip(*ends, _edge_attributes(chunk)):
+            for u, v, key, attrs in zip(*_ends(chunk), _edge_attributes(chunk)):
                 if self._timeline and "first_date" in attrs:
                     attrs["start"], attrs["end"] = attrs.pop("first_date"), attrs.pop("last_date")
                 yield (u, v) + ((key,) if keys else ()) + ((attrs,) if data else ())
@@ -646,10 +649,8 @@ def _xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _needs_cleaning(graph: nx.MultiDiGraph) -> bool:
-    """Whether any name or value in the graph has text XML 1.0 cannot hold, or a carriage return.
-
-    One regular-expression search over all the graph's text joined by line breaks (which XML
-    holds), rather than one per value: this runs for each file written."""
+    """Whether any name or value in the graph has text XML 1.0 cannot hold, or a carriage
+    return (`_unsafe_text`); this runs for each file written."""
     texts: list[Any] = [*graph.graph.keys(), *graph.graph.values()]
     for node, data in graph.nodes(data=True):
         texts.append(node)
@@ -659,6 +660,12 @@ def _needs_cleaning(graph: nx.MultiDiGraph) -> bool:
         texts.extend((u, v, key))
         texts.extend(data.keys())
         texts.extend(data.values())
+    return _unsafe_text(texts)
+
+
+def _unsafe_text(texts: list[Any]) -> bool:
+    """Whether any of the strings among `texts` has what XML 1.0 cannot hold, or a carriage
+    return: one search over them joined by line breaks (which XML holds), not one per value."""
     joined = "\n".join([text for text in texts if isinstance(text, str)])
     return "\r" in joined or _NOT_XML.search(joined) is not None
 
