@@ -255,6 +255,92 @@ def test_lifting_sanctions_is_a_concession_not_a_sanction(nlp):
     assert triples(doc) == {("China", "CONCEDE", "Russia")}
 
 
+def test_sanctions_that_name_no_party_are_against_the_party_the_story_names(nlp):
+    # "Russia and China met . Russia imposed sanctions on North Korea . China backed sanctions ."
+    # Russia is mentioned most, but the story's sanctions are against North Korea
+    doc = run(nlp, parsed(nlp, """
+        Russia    3 nsubj    PROPN
+        and       0 cc       CCONJ
+        China     0 conj     PROPN
+        met       3 ROOT     VERB  meet VBD
+        .         3 punct    PUNCT
+        Russia    6 nsubj    PROPN
+        imposed   6 ROOT     VERB  impose VBD
+        sanctions 6 dobj     NOUN  sanction NNS
+        on        6 prep     ADP
+        North     10 compound PROPN
+        Korea     8 pobj     PROPN
+        .         6 punct    PUNCT
+        China     13 nsubj   PROPN
+        backed    13 ROOT    VERB  back VBD
+        sanctions 13 dobj    NOUN  sanction NNS
+        .         13 punct   PUNCT
+    """, ents=[(0, 1, "GPE"), (2, 3, "GPE"), (5, 6, "GPE"), (9, 11, "GPE"), (12, 13, "GPE")]))
+    assert {t for t in triples(doc) if t[1] == "SANCTION"} == {("Russia", "SANCTION", "North Korea"),
+                                                              ("China", "SANCTION", "North Korea")}
+    implied = next(r for r in doc._.relations if r["source"] == "China" and r["relation"] == "SANCTION")
+    assert implied["pattern_id"] == "sanction.impose.implicit"
+    assert "target named by the document's other SANCTION rows -0.10" in implied["confidence_basis"]
+    assert doc.text[implied["target_start"]:implied["target_end"]] == "North Korea"
+
+
+def test_a_headline_vote_for_sanctions_is_against_the_state_the_story_is_about(nlp):
+    # "China voted for a package of sanctions . North Korea fired a missile ."
+    doc = run(nlp, parsed(nlp, """
+        China      1 nsubj    PROPN
+        voted      1 ROOT     VERB  vote VBD
+        for        1 prep     ADP
+        a          4 det      DET
+        package    2 pobj     NOUN
+        of         4 prep     ADP
+        sanctions  5 pobj     NOUN  sanction NNS
+        .          1 punct    PUNCT
+        North      9 compound PROPN
+        Korea      10 nsubj   PROPN
+        fired      10 ROOT    VERB  fire VBD
+        a          12 det     DET
+        missile    10 dobj    NOUN
+        .          10 punct   PUNCT
+    """, ents=[(0, 1, "GPE"), (8, 10, "GPE")]))
+    assert triples(doc) == {("China", "SANCTION", "North Korea")}
+    assert "target implied by the document -0.20" in doc._.relations[0]["confidence_basis"]
+
+
+@pytest.mark.parametrize("spec, ents", [
+    # "Russia voted for sanctions against Iran . North Korea fired a missile .": the party is named
+    ("""
+        Russia    1 nsubj    PROPN
+        voted     1 ROOT     VERB  vote VBD
+        for       1 prep     ADP
+        sanctions 2 pobj     NOUN  sanction NNS
+        against   3 prep     ADP
+        Iran      4 pobj     PROPN
+        .         1 punct    PUNCT
+        North     8 compound PROPN
+        Korea     9 nsubj    PROPN
+        fired     9 ROOT     VERB  fire VBD
+        missiles  9 dobj     NOUN  missile NNS
+        .         9 punct    PUNCT
+    """, [(0, 1, "GPE"), (5, 6, "GPE"), (7, 9, "GPE")]),
+    # "Exxon cut trade . North Korea fired missiles .": a company's trade is no sanction
+    ("""
+        Exxon     1 nsubj    PROPN
+        cut       1 ROOT     VERB  cut VBD
+        trade     1 dobj     NOUN
+        .         1 punct    PUNCT
+        North     5 compound PROPN
+        Korea     6 nsubj    PROPN
+        fired     6 ROOT     VERB  fire VBD
+        missiles  6 dobj     NOUN  missile NNS
+        .         6 punct    PUNCT
+    """, [(0, 1, "ORG"), (4, 6, "GPE")]),
+])
+def test_no_implied_party_when_one_is_named_or_the_actor_is_no_government(nlp, spec, ents):
+    doc = run(nlp, parsed(nlp, spec, ents=ents))
+    assert not [r for r in doc._.relations if r["pattern_id"].endswith(".implicit")]
+    assert ("Russia", "SANCTION", "North Korea") not in triples(doc)
+
+
 def test_calling_off_talks_is_a_retreat_not_a_meeting(nlp):
     doc = run(nlp, parsed(nlp, """
         China  1 nsubj PROPN

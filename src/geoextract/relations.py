@@ -18,6 +18,7 @@ dicts on `doc._.relations` (plain data; `records.Relation` is built from them):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ HEDGE_WORDS = {"may", "might", "could", "reportedly", "allegedly", "apparently",
 HEDGE_VERBS = {"seem", "appear", "suspect", "expect", "consider", "plan", "intend", "try", "hope", "aim", "fear",
                "worry"}
 CONDITIONS = {"if", "unless"}
+IMPLICIT_SOURCE_TYPES = {"state", "igo"}  # who sanctions or cuts trade without naming whom: governments, blocs
+PARTY_PREPOSITIONS = {"against", "on", "with", "to", "from", "toward", "towards"}
 CONDITIONAL = {"THREATEN"}  # relations conditional by nature: an "if" does not hedge a threat
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "without"}
 PRONOUNS = {"it": "thing", "its": "thing", "they": "group", "their": "group", "them": "group",
@@ -198,7 +201,12 @@ class RelationExtractor:
                     roles[role] = doc[start + offset]
             found.append((pattern, roles))
         relations: dict[tuple, dict[str, Any]] = {}
+        # Rules that infer an unnamed party run last, so they can take it from the rows that
+        # name one: the sanctions a story is about are the ones it says are against someone.
+        found.sort(key=lambda item: bool(item[0].get("implicit_target")))
         for pattern, roles in found:
+            if pattern.get("implicit_target") and ctx.named_parties is None:
+                ctx.named_parties = list(relations.values())  # every rule that names its target has run
             for relation in self._relations(ctx, pattern, roles):
                 key = (relation["source_id"], relation["relation"], relation["target_id"], relation["trigger_start"])
                 if key not in relations or relations[key]["confidence"] < relation["confidence"]:
@@ -241,8 +249,10 @@ class RelationExtractor:
         else:
             sources = ctx.subject_actors(trigger)
         if pattern.get("implicit_target"):
-            pair = ctx.salient_pair(trigger)
-            targets = pair[1:] if len(pair) == 2 else []
+            if ctx.names_a_party(trigger, roles):
+                return []  # "voted for sanctions against Iran": a pattern with a target node reads it
+            sources = [source for source in sources if source.type in IMPLICIT_SOURCE_TYPES]
+            targets, implied = ctx.implicit_targets(trigger, {source.actor_id for source in sources}, pattern["relation"])
         elif pattern.get("target_from") == "clause":
             # the main actor of the reported clause, other than the speaker
             speakers = {source.actor_id for source in sources}
@@ -284,7 +294,7 @@ class RelationExtractor:
                 continue  # "a lawyer from Boston", "the mayor of Mohammadia": where, not who
             basis = [(f"rule {pattern['id']}", float(pattern.get("confidence", 0.7)))]
             if pattern.get("implicit_target"):
-                basis.append(("target implied by the document", -0.2))
+                basis.append(implied)
             for arg in (source, target):
                 if arg.how:
                     basis.append((f"{arg.how} '{arg.words.text}' read as {arg.name}", -0.15))
@@ -343,6 +353,7 @@ class _Context:
             for i in range(sent.start, sent.end):
                 self.sent_of[i] = index
         self.quotes = [(m.start(), m.end()) for m in QUOTE.finditer(self.text)]
+        self.named_parties: list[dict[str, Any]] | None = None  # rows that name their target, for implicit ones
         self._dates: dict[int, list[Span]] | None = None  # per sentence, read from doc.ents once when needed
 
     # -- arguments ---------------------------------------------------------------------------
@@ -769,16 +780,56 @@ class _Context:
 
     def salient_pair(self, token: Token) -> list[_Arg]:
         """The two states mentioned most up to here: the parties of "bilateral trade"."""
+        return self._salient_states(token.i)[:2]
+
+    def _salient_states(self, end: int) -> list[_Arg]:
+        """The states mentioned before token `end`, the most mentioned first (then the first
+        mentioned)."""
         counts: dict[str, list] = {}
         for span in self.mentions:
-            if span.start >= token.i:
+            if span.start >= end:
                 break
             info = self.actors.get(span.kb_id_)
             if info and info["type"] == "state":
                 counts.setdefault(span.kb_id_, [0, span])
                 counts[span.kb_id_][0] += 1
-        ranked = sorted(counts.values(), key=lambda item: (-item[0], item[1].start))[:2]
+        ranked = sorted(counts.values(), key=lambda item: (-item[0], item[1].start))
         return [arg for arg in (self.arg(span) for _, span in ranked) if arg is not None]
+
+    def implicit_targets(self, token: Token, besides: set[str], relation: str) -> tuple[list[_Arg], tuple[str, float]]:
+        """The party of an action that names none ("Japan voted for new sanctions", "Ankara
+        halted trade"): the state the document's other rows of the
+        same relation name as their target most often; else the state the document has
+        mentioned most up to here, other than the actors acting; else the whole document's (a
+        headline comes before the story that names the party). With the targets, the reason
+        and its confidence cost: a party the story names for the same relation is the surer."""
+        by_salience = ("target implied by the document", -0.2)
+        if not besides:
+            return [], by_salience
+        named = Counter(r["target_id"] for r in self.named_parties or ()
+                        if r["relation"] == relation and r["target_id"] not in besides
+                        and self.actors.get(r["target_id"], {}).get("type") == "state")
+        if named:
+            best = min(named, key=lambda actor_id: (-named[actor_id], actor_id))
+            mentions = [span for span in self.mentions if span.kb_id_ == best]
+            before = [span for span in mentions if span.start < token.i]
+            found = self.arg(before[-1] if before else mentions[0]) if mentions else None
+            if found is not None:
+                return [found], (f"target named by the document's other {relation} rows", -0.1)
+        for end in (token.i, len(self.doc)):
+            ranked = [arg for arg in self._salient_states(end) if arg.actor_id not in besides]
+            if ranked:
+                return ranked[:1], by_salience
+        return [], by_salience
+
+    def names_a_party(self, trigger: Token, roles: dict[str, Token]) -> bool:
+        """Whether the action names whom it is against or with: an actor after "against",
+        "on", "with", "to" or "from" on the trigger or inside its action noun."""
+        preps = [c for c in trigger.children if c.dep_ == "prep"]
+        if "action" in roles:
+            preps += [t for t in roles["action"].subtree if t.dep_ == "prep"]
+        return any(p.lower_ in PARTY_PREPOSITIONS and any(c.dep_ == "pobj" and c.i in self.at for c in p.children)
+                   for p in preps)
 
     # -- the relation record -----------------------------------------------------------------
     def relation(self, pattern: dict[str, Any], roles: dict[str, Token], source: _Arg, target: _Arg,
