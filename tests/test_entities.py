@@ -649,3 +649,67 @@ def test_in_a_sports_story_names_used_as_teams_are_organisations(nlp):
     words[0], words[1] = "election", "votes"  # no sports story: the NER's labels stay
     doc = run(nlp, _flat(nlp, words, labels))
     assert [label for _, label in ents(doc)] == ["PERSON"] * 5 + ["GPE", "PERSON", "PERSON"]
+
+
+def _text_doc(nlp, text: str, names: list[tuple[str, str]]) -> Doc:
+    """A Doc tokenised as the model's tokenizer does, a flat parse, and the NER's entities given
+    as (text, label), each the next occurrence of its text."""
+    tokens = nlp.make_doc(text)
+    doc = Doc(nlp.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens],
+              heads=[0] * len(tokens), deps=["ROOT"] + ["dep"] * (len(tokens) - 1), pos=["PROPN"] * len(tokens))
+    spans, at = [], 0
+    for name, label in names:
+        start = text.index(name, at)
+        spans.append(doc.char_span(start, start + len(name), label=label))
+        at = start + len(name)
+    doc.ents = spans
+    return doc
+
+
+def test_results_rows_standings_fixtures_and_venues_name_teams_and_places(nlp):
+    # made-up clubs; the NER cut one club's name, called another a person, missed the rest
+    text = ("SOCCER - NORTHLAND ROUND-UP .\nLINDHOLM 1996-08-30\nKestrel Vale 3 Harbury 0\n"
+            "Dunmore Park 1 Ostrova 2\nTable :\nOstrova 4 3 1 0 9 2 10\n"
+            "Next : Harbury v Dunmore Park , Tarnby v\nKestrel Vale .\nAt Lindholm : a draw .")
+    doc = run(nlp, _text_doc(nlp, text, [("LINDHOLM", "GPE"), ("Vale", "GPE"), ("Dunmore Park", "PERSON"),
+                                         ("Ostrova", "PERSON"), ("Dunmore Park", "PERSON")]))
+    assert ents(doc) == [
+        ("LINDHOLM", "GPE"), ("Kestrel Vale", "ORG"), ("Harbury", "ORG"), ("Dunmore Park", "ORG"), ("Ostrova", "ORG"),
+        ("Ostrova", "ORG"), ("Harbury", "ORG"), ("Dunmore Park", "ORG"), ("Tarnby", "ORG"), ("Kestrel Vale", "ORG"),
+        ("Lindholm", "LOC")]
+
+
+def test_a_sports_headline_makes_a_sports_story(nlp):
+    # "ROWING - ..." names the sport; the story has no other sports word
+    names = [("Harbury", "PERSON")]
+    doc = run(nlp, _text_doc(nlp, "ROWING - REGATTA .\nHarbury 3 Kestrel Vale 0", names))
+    assert ents(doc) == [("Harbury", "ORG"), ("Kestrel Vale", "ORG")]
+    doc = run(nlp, _text_doc(nlp, "FARMING - HARVEST .\nHarbury 3 Kestrel Vale 0", names))
+    assert ents(doc) == [("Harbury", "PERSON")]
+
+
+def test_a_results_lists_one_word_names_are_its_athletes_and_initials_name_people(nlp):
+    # made-up riders and makers: "3. Orrin" (untagged) and "2. Pellew 81 points" (a person
+    # followed by points) in a list of riders are riders; under a teams' heading the makers are
+    # teams; "C. Orrin" (the NER: an organisation) is a person, "S. Africa" stays a place
+    text = ("MOTOR RACING - ISLAND PRIX .\nResults :\n1. Tomas Varga ( Hungary ) Zenda 38:18.759\n"
+            "2. Kaspar Lind ( Sweden ) Moro 38:19.313\n3. Orrin 38:32.149\nRiders :\n1. Tomas Varga 90 points\n"
+            "2. Pellew 81\nTeams ' standings :\n1. Zenda 149 points\n2. Moro 55\n"
+            "C. Orrin , of S. Africa , was third .")
+    doc = run(nlp, _text_doc(nlp, text, [
+        ("Tomas Varga", "PERSON"), ("Hungary", "GPE"), ("Zenda", "ORG"), ("Kaspar Lind", "PERSON"), ("Sweden", "GPE"),
+        ("Moro", "ORG"), ("Tomas Varga", "PERSON"), ("Pellew", "PERSON"), ("Zenda", "PERSON"), ("Moro", "PERSON"),
+        ("C. Orrin", "ORG"), ("S. Africa", "GPE")]))
+    found = ents(doc)
+    assert ("Orrin", "PERSON") in found and ("Pellew", "PERSON") in found and ("C. Orrin", "PERSON") in found
+    assert [label for name, label in found if name in ("Zenda", "Moro")] == ["ORG"] * 4
+    assert ("S. Africa", "GPE") in found
+
+
+def test_a_desk_that_signs_a_story_is_an_organisation(nlp):
+    text = ("Agents of the Federal Bureau of Investigation came .\n-- Mara Quill , Oslo Energy Desk , 212-859-1620\n"
+            "-- Harbury Bureau 416 941-8100")
+    doc = run(nlp, _text_doc(nlp, text, [("Federal Bureau of Investigation", "ORG"), ("Mara Quill", "PERSON"),
+                                         ("Oslo", "GPE")]))
+    assert ents(doc) == [("Federal Bureau of Investigation", "ORG"), ("Mara Quill", "PERSON"),
+                         ("Oslo Energy Desk", "ORG"), ("Harbury Bureau", "ORG")]

@@ -40,7 +40,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .entities import CLUB_WORDS, INITIAL, person_name_part, players_table, sports_story, word_at
+from .entities import CLUB_WORDS, INITIAL, person_name_part, players_table, ranked, sports_story, word_at
 
 # Roles in time and the actors table need no spaCy: they live in rules and table, so a run
 # served from the cache never imports spaCy; they stay importable from here.
@@ -528,7 +528,7 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
     Wales and Northern Ireland. A player is no team: a name with an initial ("P. Johnson 84"),
     one of more than one word the NER calls a person unless it is a club's (`_club`), one
     followed by bowling figures ("Croft 8-0-37-2") or after a lower-case word ("c Croft b Gough
-    33"). A date after a name is no score: "MILWAUKEE , Wisconsin 1996-08-29" is a dateline,
+    33"), one after its place in a table of athletes ("2 . Orrin 81 points"). A date after a name is no score: "MILWAUKEE , Wisconsin 1996-08-29" is a dateline,
     and stays a place; so does a name after "at" or "in" ("At Portsmouth : Middlesex beat
     Hampshire", "In Pittsburgh , ..."). A name of two or more words followed by a state in
     brackets is an athlete, a person, whatever the NER said ("Olabisi Afolabi ( Nigeria )"),
@@ -555,6 +555,8 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
         before = doc[ent.start - 1] if ent.start > 0 else None
         if before is not None and before.lower_ in ("at", "in"):
             continue  # "At Portsmouth : Middlesex beat Hampshire": where, not who
+        if athletes_listed and ent.label_ == "PERSON" and ranked(doc, ent.start):
+            continue  # "2 . Orrin 81 points" in a table of riders: a rider
         after = doc[ent.end] if ent.end < len(doc) else None
         scored = (after is not None and after.i not in dated and bool(_SCORE.match(word_at(doc, after)))
                   and (ent.label_ != "PERSON" or len(ent) == 1 or _club(doc, ent, athletes_listed))

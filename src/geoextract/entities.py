@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 import numpy as np
-from spacy.attrs import IS_ALPHA, IS_LOWER, LEMMA, LOWER, ORTH, SENT_START
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.symbols import PROPN
@@ -181,6 +181,8 @@ def consistent_entities(doc: Doc) -> Doc:
         label = label_of.get(_key(ent.text)) if ent.label_ in NAME_LABELS and not _dateline(ent) else None
         if _venue(doc, ent, label or ent.label_, sports):
             label = "LOC"  # "a test at Headingley", "hanged at Changi Prison"
+        elif (label or ent.label_) in ("ORG", "GPE", "LOC") and _initial_and_surname(ent):
+            label = "PERSON"  # "C. Orrin b Pellew 5", "D. Varga": an initial names a person
         new_ents.append(Span(doc, ent.start, ent.end, label=label) if label and label != ent.label_ else ent)
     # mentions the NER missed: the same spelling as a tagged name (up to four tokens)
     covered = {i for ent in new_ents for i in range(ent.start, ent.end)}
@@ -410,6 +412,13 @@ def _given_name(token: Token) -> bool:
             and not (before is not None and before.text[:1].isupper()))  # not "the Mental [Capacity] Bill"
 
 
+def _initial_and_surname(ent: Span) -> bool:
+    """"D. Varga", "C. Orrin": one initial, then one capitalised word; not a compass point
+    before a place ("S. Africa", "N. Ireland")."""
+    return (len(ent) == 2 and bool(INITIAL.fullmatch(ent[0].text)) and ent[1].is_alpha and ent[1].is_title
+            and not (ent[0].text in ("N.", "S.", "E.", "W.") and ent.label_ in ("GPE", "LOC")))
+
+
 def _name_parts(ents: list[Span]) -> set[str]:
     """The family and given names of the document's people of two or more words, which alone
     mean the person: "Lebed" after "Alexander Lebed", "Wang" after "Wang Donghai" (a Chinese
@@ -445,7 +454,8 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
             if not _plural_noun_first(ent) and not _no_name(ent)]
     ents = _given_names_before(doc, _newsrooms(doc, ents))
     if sports:
-        ents = _nicknames(doc, [_competition(ent) for ent in _table_names(doc, ents)])
+        ents = _table_names(doc, _result_rows(doc, _venue_lines(doc, ents)))
+        ents = _nicknames(doc, [_competition(ent) for ent in ents])
     names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
     if not len(doc):
         return names.ents
@@ -651,6 +661,126 @@ _VERSUS = {"v", "v.", "vs", "vs."}
 _SEPARATORS = {":", ",", ";"} | _VERSUS  # "Postponed : Birmingham v Barnsley"
 
 
+def _venue_lines(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A results line that names where the game was played: "At Lindholm : Harbury 128-1", "In
+    Ostrova : ...". The title-case words (up to four, with "'s": "St Mary 's") between a line's
+    "At" or "In" and its colon are a place, whatever the NER read there."""
+    found = []
+    places = {(ent.start, ent.end) for ent in ents if ent.label_ in ("GPE", "LOC", "FAC")}
+    orth = doc.to_array(ORTH)
+    for i in np.flatnonzero(np.isin(orth, [doc.vocab.strings.as_int("At"), doc.vocab.strings.as_int("In")])).tolist():
+        token = doc[i]
+        if not (i == 0 or "\n" in doc[i - 1].text):
+            continue
+        end = token.i + 1
+        while end < len(doc) and end - token.i <= 4 and (doc[end].is_title or doc[end].text == "'s"):
+            end += 1
+        if token.i + 1 < end < len(doc) and doc[end].text == ":" and doc[token.i + 1].is_title:
+            if (token.i + 1, end) not in places:  # a place the NER found keeps its label
+                found.append(Span(doc, token.i + 1, end, label="LOC"))
+    return _replace(ents, found)
+
+
+_GOALS = re.compile(r"\d{1,2}$")
+_STANDING = re.compile(r"(?:\d+|\d*\.\d+|\d+/\d+|-)$")  # a standings column: "15", ".606", "1/2", "-"
+_JOINING = {"of", "de", "&", "and"}
+
+
+def _result_rows(doc: Doc, ents: list[Span]) -> list[Span]:
+    """The teams of a results table or standings, in a story that lists no athletes: a line of
+    two names each followed by its goals ("Kestrel Vale 3 Harbury 0"), or a name followed
+    by five or more columns of numbers ("Ostrova 4 3 1 0 9 2 10", "Tarnby 62 2 40 .606 -").
+    Each name's words are one organisation, whatever spans the NER drew over them (the actor
+    stage gives a state's name back its label: "Chile 2 Peru 1")."""
+    if players_table(doc, ents):
+        return ents
+    found: list[Span] = []
+    # lines from the space tokens that hold a line break (one array test finds the spaces); a
+    # line is read word by word only when it ends in a number, as a row does
+    breaks = [i for i in np.flatnonzero(doc.to_array(IS_SPACE)).tolist() if "\n" in doc[i].text]
+    start = 0
+    for end in breaks + [len(doc)]:
+        if end > start and _STANDING.match(doc[end - 1].text):
+            found += _row_teams(doc, [t for t in doc[start:end] if not t.is_space])
+        start = end + 1
+    found += _fixtures(doc, {i for span in found for i in range(span.start, span.end)})
+    return _replace(ents, found)
+
+
+def _team_word(token: Token) -> bool:
+    return token.text[:1].isupper() and any(c.isalpha() for c in token.text) and token.lower_ not in _VERSUS
+
+
+def _fixtures(doc: Doc, taken: set[int]) -> list[Span]:
+    """The teams of a fixture list: "Harbury v Dunmore Park , Tarnby v Kestrel Vale , St Mary 's
+    v Ostrova". A name runs from a line's start or a separator to the "v", and from the
+    "v" to a separator, a bracket, a number or the line's end (a line may break inside a
+    fixture); the words may be tagged anything."""
+    found = []
+    n = len(doc)
+    edges = _SEPARATORS | {"(", ")", "-", "."}
+    lower = doc.to_array(LOWER)
+    for i in np.flatnonzero(np.isin(lower, [doc.vocab.strings.as_int(word) for word in _VERSUS])).tolist():
+        v = doc[i]
+        if i == 0 or i + 1 >= n:
+            continue
+        start = v.i
+        while start > 0 and (_team_word(doc[start - 1]) or doc[start - 1].text == "'s" and start > 1):
+            start -= 1
+        end = v.i + 1
+        while end < n and doc[end].is_space:
+            end += 1
+        first = end
+        while end < n and (_team_word(doc[end]) or doc[end].text == "'s" and end > first):
+            end += 1
+        before, after = (doc[start - 1] if start else None), (doc[end] if end < n else None)
+        opened = before is None or "\n" in before.text or before.text in edges or before.is_digit
+        closed = after is None or "\n" in after.text or after.text in edges or after.is_digit
+        if start == v.i or first == end or not (opened and closed):
+            continue
+        for span in (doc[start:v.i], doc[first:end]):
+            if (span[-1].lower_ in _TABLE_WORDS or _no_name_words(span) or any(t.lower_ in _CALENDAR for t in span)
+                    or any(INITIAL.match(t.text) for t in span) or any(i in taken for i in range(span.start, span.end))):
+                continue
+            found.append(Span(doc, span.start, span.end, label="ORG"))
+    return filter_spans(found)
+
+
+def _row_teams(doc: Doc, line: list[Token]) -> list[Span]:
+    """The team names of one line, if it is a results or standings row (`_result_rows`)."""
+    runs: list[tuple[int, int]] = []  # name runs, as token ranges within the line
+    numbers: list[list[Token]] = []  # the numbers after each run
+    i = 0
+    while i < len(line):
+        token = line[i]
+        if token.text[:1].isupper() and any(c.isalpha() for c in token.text):
+            start = i
+            while i < len(line) and (line[i].text[:1].isupper() and any(c.isalpha() for c in line[i].text) or (
+                    line[i].lower_ in _JOINING and i + 1 < len(line) and line[i + 1].text[:1].isupper())):
+                i += 1
+            runs.append((start, i))
+            numbers.append([])
+        elif runs and _STANDING.match(token.text) and (token.whitespace_ or i + 1 == len(line)):
+            numbers[-1].append(token)  # a whole word: not the "1996" of a dateline's "1996-08-22"
+            i += 1
+        else:
+            return []
+    if not runs or len(runs) > 2 or runs[0][0] != 0:
+        return []
+    score = len(runs) == 2 and all(len(n) == 1 and _GOALS.match(n[0].text) for n in numbers)
+    standing = len(runs) == 1 and len(numbers[0]) >= 5
+    if not (score or standing):
+        return []
+    teams = []
+    for start, end in runs:
+        span = doc[line[start].i:line[end - 1].i + 1]
+        if (span[-1].lower_ in _TABLE_WORDS or _no_name_words(span) or any(t.lower_ in _CALENDAR for t in span)
+                or any(INITIAL.match(t.text) for t in span) or len(span.text) < 3):
+            return []
+        teams.append(Span(doc, span.start, span.end, label="ORG"))
+    return teams
+
+
 def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
     """In a sports story, the capitalised words the NER left untagged in a results table,
     standings or a scorecard are a name: they stand between the start of a line, a number, a
@@ -664,7 +794,8 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
     not out 46"), wherever they stand; a name with an initial ("G. Thorpe 54"), one before
     bowling figures ("Prasad 6-0-47-0") or a minute ("( Zeyer 52nd )"), one in brackets before
     a number ("( Giles 57 not out"), or one of two or more words in a table of players
-    (`players_table`; "Ian Woosnam 70 76"). Not a date ("AUGUST 31"), a numbered thing ("Round
+    (`players_table`; "Ian Woosnam 70 76"), as is a one-word name after its place in such a
+    table ("3 . Orrin 38:32.149"). Not a date ("AUGUST 31"), a numbered thing ("Round
     2", "Division 1"), a column heading of one or two letters ("W", "L"), or a name whose words
     the NER tagged a person elsewhere (the entity stage adds those mentions itself).
     """
@@ -693,7 +824,7 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         # not after "AT": "MINNESOTA AT MILWAUKEE" is where the game is played
         opened = (before is None or (before.is_space and "\n" in before.text) or _NUMBER.match(before.text)
-                  or before.lower_ in _SEPARATORS or before.text in ("(", ")"))
+                  or before.lower_ in _SEPARATORS or before.text in ("(", ")") or ranked(doc, start))
         figure = _figure(doc, after)
         bowled = figure.count("-") >= 2 and not _DATE.match(figure)
         minute = bool(_MINUTE.match(after.text))
@@ -709,7 +840,7 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         person = (bowled or minute or any(INITIAL.match(t.text) for t in run)
                   or (before is not None and before.text == "(" and bool(figure))
-                  or len(run) > 1 and players and not any(t.lower_ in CLUB_WORDS for t in run))
+                  or players and not any(t.lower_ in CLUB_WORDS for t in run) and (len(run) > 1 or ranked(doc, start)))
         found.append(Span(doc, start, i, label="PERSON" if person else "ORG"))
     return _replace(ents, found)
 
@@ -723,6 +854,25 @@ def _state_in_brackets(doc: Doc, i: int) -> bool:
     words = doc[i + 1:end]
     return (end < len(doc) and doc[end].text == ")" and 0 < len(words) <= 3
             and all(t.is_title or t.text in ("U.S.", "USA", "UK", "CIS") for t in words))
+
+
+_TEAM_LISTS = {"constructors", "constructor", "teams", "team", "nations", "clubs", "manufacturers", "countries"}
+
+
+def ranked(doc: Doc, start: int) -> bool:
+    """Whether the name at token `start` opens a line after its place, in a list whose heading
+    names no teams: "3 . Orrin 38:32.149" (a results list, whose one-word names in a table of
+    athletes are athletes too), not "Teams ' standings : / 1 . Zenda 149 points"."""
+    if not (start >= 2 and doc[start - 1].text == "." and doc[start - 2].is_digit and len(doc[start - 2]) <= 3
+            and (start == 2 or "\n" in doc[start - 3].text)):
+        return False
+    i = start - 3
+    while i > 0 and start - i < 400 and not (doc[i].text == ":" and "\n" in doc[i + 1].text):
+        i -= 1  # back to the list's heading: the last line that ends with a colon
+    line = i
+    while line > 0 and "\n" not in doc[line - 1].text:
+        line -= 1
+    return doc[i].text != ":" or not any(t.lower_ in _TEAM_LISTS for t in doc[line:i])
 
 
 def players_table(doc: Doc, ents: list[Span]) -> bool:
@@ -881,27 +1031,44 @@ def _plural_noun_first(ent: Span) -> bool:
 
 
 def sports_story(doc: Doc) -> bool:
-    """Whether the document is a sports story: words only sports stories use twice, or once
-    with two that other stories use too ("soccer ... league ... goals"). A political story
-    that mentions football, a league and goals is none."""
+    """Whether the document is a sports story: its headline starts with a sport's name and a
+    dash ("ROWING - REGATTA RESULTS"), or it has words only sports stories use
+    twice, or once with two that other stories use too ("soccer ... league ... goals"). A
+    political story that mentions football, a league and goals is none."""
     known = doc.user_data.get(_SPORTS_KEY)  # the entity and actor stages both ask: read once
     if known is None:
         lower = doc.to_array(LOWER)
         only = int(np.count_nonzero(_member(lower, _ids()["sports"])))
         known = only >= 2 or (only == 1 and int(np.count_nonzero(_member(lower, _ids()["sports too"]))) >= 2)
+        if not known:
+            dash = next((t.i for t in doc[:4] if t.text == "-"), None)
+            known = dash is not None and doc[:dash].text.lower() in SPORT_NAMES
         doc.user_data[_SPORTS_KEY] = known
     return known
+
+
+_SIGNING_DESKS = ("Newsdesk", "Desk", "Bureau")
 
 
 def _newsrooms(doc: Doc, ents: list[Span]) -> list[Span]:
     """A news agency's desk that signs a story: "-- Sydney Newsroom 61-2 373-1800" is an
     organisation, whether the NER read a place in it, a number across it or nothing; in "--
     Oslo newsroom" only the place is a name. The desk's name is the title-case words (up to
-    three) before "Newsroom"; an entity that overlaps it gives way."""
+    three) before "Newsroom", or before "Newsdesk", "Desk" or "Bureau" where a telephone number,
+    a comma or a bracket follows, as in a signature ("-- Mara Quill , Oslo Energy Desk , 212-555-0100",
+    "-- Harbury Bureau 416 555-0100"; not "the Federal Bureau of Investigation"); an
+    entity that overlaps it gives way."""
     desks = []
-    for i in np.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings.as_int("Newsroom")).tolist():
+    orth = doc.to_array(ORTH)
+    signed = np.isin(orth, [doc.vocab.strings.as_int(word) for word in _SIGNING_DESKS])
+    for i in np.flatnonzero((orth == doc.vocab.strings.as_int("Newsroom")) | signed).tolist():
+        after = doc[i + 1] if i + 1 < len(doc) else None
+        if signed[i] and not (after is None or after.text in (",", "(", "+", "-") or "\n" in after.text
+                              or _NUMBER.match(after.text)):
+            continue
         start = i
-        while start > max(0, i - 3) and doc[start - 1].is_title and doc[start - 1].is_alpha:
+        while start > max(0, i - 3) and (doc[start - 1].is_title and doc[start - 1].is_alpha
+                                         or doc[start - 1].text in ("U.S.", "U.K.")):
             start -= 1
         if start < i:
             desks.append(Span(doc, start, i + 1, label="ORG"))
