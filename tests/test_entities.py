@@ -713,3 +713,13 @@ def test_a_desk_that_signs_a_story_is_an_organisation(nlp):
                                          ("Oslo", "GPE")]))
     assert ents(doc) == [("Federal Bureau of Investigation", "ORG"), ("Mara Quill", "PERSON"),
                          ("Oslo Energy Desk", "ORG"), ("Harbury Bureau", "ORG")]
+
+
+def test_a_title_the_ner_ran_into_a_person_is_cut_and_the_rest_is_the_organisation(nlp):
+    # "said Harbor Patrol Lt. Mark Dolan" with "Harbor Patrol Lt" tagged a person; not "Sheikh"
+    # inside "Hassan Sheikh Rahimi" (no organisation's word before the title)
+    doc = run(nlp, _text_doc(nlp, "said Harbor Patrol Lt. Mark Dolan .", [("Harbor Patrol Lt", "PERSON"),
+                                                                          ("Mark Dolan", "PERSON")]))
+    assert ents(doc) == [("Harbor Patrol", "ORG"), ("Mark Dolan", "PERSON")]
+    doc = run(nlp, _text_doc(nlp, "said Hassan Sheikh Rahimi .", [("Hassan Sheikh", "PERSON")]))
+    assert ents(doc)[0] == ("Hassan Sheikh", "PERSON")

@@ -1476,6 +1476,29 @@ PATTERN_CASES = {
         for      3 prep     ADP
         Acme     4 pobj     PROPN
     """, [(0, 2, "PERSON"), (5, 6, "ORG")], ("Dale Nelson", "AFFILIATION", "Acme")),
+    "affiliation.work-for.relcl": ("""
+        Rita     1 compound PROPN
+        Moss     8 nsubj    PROPN
+        ,        1 punct    PUNCT
+        who      4 nsubj    PRON
+        works    1 relcl    VERB  work
+        for      4 prep     ADP
+        Acme     5 pobj     PROPN
+        ,        1 punct    PUNCT
+        said     8 ROOT     VERB  say
+    """, [(0, 2, "PERSON"), (6, 7, "ORG")], ("Rita Moss", "AFFILIATION", "Acme")),
+    "affiliation.work-for.object-for.relcl": ("""
+        Rita     1 compound PROPN
+        Moss     9 nsubj    PROPN
+        ,        1 punct    PUNCT
+        who      4 nsubj    PRON
+        follows  1 relcl    VERB  follow
+        oil      4 dobj     NOUN
+        for      5 prep     ADP
+        Acme     6 pobj     PROPN
+        ,        1 punct    PUNCT
+        said     9 ROOT     VERB  say
+    """, [(0, 2, "PERSON"), (7, 8, "ORG")], ("Rita Moss", "AFFILIATION", "Acme")),
     "assault.attack.passive-conj": ("""
         Lincoln 2 nsubjpass PROPN
         was     2 auxpass   AUX   be

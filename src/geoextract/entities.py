@@ -1121,11 +1121,13 @@ def _hyphenated_names(doc: Doc, ents: list[Span]) -> list[Span]:
 
 def _without_trailing_titles(doc: Doc, ents: list[Span]) -> list[Span]:
     """An organisation's name that swallowed the title of the person after it loses the title
-    ("[Coast Guard Lt.] Steve Hardy", "[FAA Administrator] James Busey")."""
+    ("[Coast Guard Lt.] Steve Hardy", "[FAA Administrator] James Busey"); so does one the NER
+    called a person, when its words end in an organisation's ("[Harbor Patrol Lt.] Mark Dolan"),
+    is then the organisation."""
     out = []
     for ent in ents:
         end = ent.end
-        if ent.label_ != "ORG" or len(ent) < 2 or doc[end - 1].lower_ not in TITLES | {"."}:
+        if ent.label_ not in ("ORG", "PERSON") or len(ent) < 2 or doc[end - 1].lower_ not in TITLES | {"."}:
             out.append(ent)
             continue
         after = end + 1 if end < len(doc) and doc[end].text == "." else end
@@ -1134,7 +1136,10 @@ def _without_trailing_titles(doc: Doc, ents: list[Span]) -> list[Span]:
                 end -= 1
             if doc[end - 1].lower_ in TITLES:
                 end = ent.end  # nothing but titles: leave it
-        out.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_))
+        if end != ent.end and ent.label_ == "PERSON" and not (
+                all(t.is_title and t.is_alpha for t in doc[ent.start:end]) and doc[end - 1].lower_ in ORG_HEADS | {"patrol"}):
+            end = ent.end  # no organisation's name before the title: "[Hassan Sheikh] Mohamud"
+        out.append(ent if end == ent.end else Span(doc, ent.start, end, label="ORG"))
     return out
 
 
