@@ -2282,3 +2282,41 @@ def test_buying_a_company_unit_is_no_trade_with_its_country(nlp):
         unit      4 pobj     NOUN
     """, ents=[(0, 1, "ORG"), (6, 7, "GPE")]))
     assert "TRADE" not in relation_types(doc)
+
+
+@pytest.mark.parametrize("spec", [
+    # "Rita Moss is running for a seat on Harbury Council ."
+    """
+        Rita     1 compound PROPN
+        Moss     3 nsubj    PROPN
+        is       3 aux      AUX   be
+        running  3 ROOT     VERB  run
+        for      3 prep     ADP
+        a        6 det      DET
+        seat     4 pobj     NOUN
+        on       6 prep     ADP
+        Harbury  9 compound PROPN
+        Council  7 pobj     PROPN
+        .        3 punct    PUNCT
+    """,
+    # "Rita Moss , who is running for a seat on Harbury Council , spoke ."
+    """
+        Rita     1 compound PROPN
+        Moss     12 nsubj   PROPN
+        ,        1 punct    PUNCT
+        who      5 nsubj    PRON
+        is       5 aux      AUX   be
+        running  1 relcl    VERB  run
+        for      5 prep     ADP
+        a        8 det      DET
+        seat     6 pobj     NOUN
+        on       8 prep     ADP
+        Harbury  11 compound PROPN
+        Council  9 pobj     PROPN
+        spoke    12 ROOT    VERB  speak
+    """,
+])
+def test_running_for_a_seat_is_no_work_for_the_body(nlp, spec):
+    ents = [(0, 2, "PERSON")] + ([(8, 10, "ORG")] if "is       3 aux" in spec else [(10, 12, "ORG")])
+    doc = run(nlp, parsed(nlp, spec, ents=ents))
+    assert not [r for r in doc._.relations if r["relation"] == "AFFILIATION"]
