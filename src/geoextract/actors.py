@@ -528,9 +528,10 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
     Wales and Northern Ireland. A player is no team: a name with an initial ("P. Johnson 84"),
     one of more than one word the NER calls a person unless it is a club's (`_club`), one
     followed by bowling figures ("Croft 8-0-37-2") or after a lower-case word ("c Croft b Gough
-    33"), one after its place in a table of athletes ("2 . Orrin 81 points"). A date after a name is no score: "MILWAUKEE , Wisconsin 1996-08-29" is a dateline,
-    and stays a place; so does a name after "at" or "in" ("At Portsmouth : Middlesex beat
-    Hampshire", "In Pittsburgh , ..."). A name of two or more words followed by a state in
+    33"), one after its place in a table of athletes ("2 . Orrin 81 points"). A date after a
+    name is no score: "MILWAUKEE , Wisconsin 1996-08-29" is a dateline, and stays a place; so
+    does a name after "at" or "in" ("At Portsmouth : Middlesex beat Hampshire", "In Pittsburgh
+    , ..."). A name of two or more words followed by a state in
     brackets is an athlete, a person, whatever the NER said ("Olabisi Afolabi ( Nigeria )"),
     unless a word of it names a club ("Real Madrid ( Spain )").
 

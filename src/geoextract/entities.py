@@ -668,16 +668,16 @@ def _venue_lines(doc: Doc, ents: list[Span]) -> list[Span]:
     found = []
     places = {(ent.start, ent.end) for ent in ents if ent.label_ in ("GPE", "LOC", "FAC")}
     orth = doc.to_array(ORTH)
-    for i in np.flatnonzero(np.isin(orth, [doc.vocab.strings.as_int("At"), doc.vocab.strings.as_int("In")])).tolist():
-        token = doc[i]
+    openers = [doc.vocab.strings.as_int("At"), doc.vocab.strings.as_int("In")]
+    for i in np.flatnonzero(np.isin(orth, openers)).tolist():
         if not (i == 0 or "\n" in doc[i - 1].text):
             continue
-        end = token.i + 1
-        while end < len(doc) and end - token.i <= 4 and (doc[end].is_title or doc[end].text == "'s"):
+        end = i + 1
+        while end < len(doc) and end - i <= 4 and (doc[end].is_title or doc[end].text == "'s"):
             end += 1
-        if token.i + 1 < end < len(doc) and doc[end].text == ":" and doc[token.i + 1].is_title:
-            if (token.i + 1, end) not in places:  # a place the NER found keeps its label
-                found.append(Span(doc, token.i + 1, end, label="LOC"))
+        if i + 1 < end < len(doc) and doc[end].text == ":" and doc[i + 1].is_title:
+            if (i + 1, end) not in places:  # a place the NER found keeps its label
+                found.append(Span(doc, i + 1, end, label="LOC"))
     return _replace(ents, found)
 
 
@@ -708,7 +708,15 @@ def _result_rows(doc: Doc, ents: list[Span]) -> list[Span]:
 
 
 def _team_word(token: Token) -> bool:
+    """A word of a team's name in a table: capitalised, with a letter, no "V" of a fixture."""
     return token.text[:1].isupper() and any(c.isalpha() for c in token.text) and token.lower_ not in _VERSUS
+
+
+def _no_team(span: Span) -> bool:
+    """Words a table's line holds that name no team: a heading ("Round", "Attendance"), a date,
+    an initial (a player's: "P. Orrin")."""
+    return (span[-1].lower_ in _TABLE_WORDS or _no_name_words(span) or any(t.lower_ in _CALENDAR for t in span)
+            or any(INITIAL.match(t.text) for t in span))
 
 
 def _fixtures(doc: Doc, taken: set[int]) -> list[Span]:
@@ -739,8 +747,7 @@ def _fixtures(doc: Doc, taken: set[int]) -> list[Span]:
         if start == v.i or first == end or not (opened and closed):
             continue
         for span in (doc[start:v.i], doc[first:end]):
-            if (span[-1].lower_ in _TABLE_WORDS or _no_name_words(span) or any(t.lower_ in _CALENDAR for t in span)
-                    or any(INITIAL.match(t.text) for t in span) or any(i in taken for i in range(span.start, span.end))):
+            if _no_team(span) or any(j in taken for j in range(span.start, span.end)):
                 continue
             found.append(Span(doc, span.start, span.end, label="ORG"))
     return filter_spans(found)
@@ -753,9 +760,9 @@ def _row_teams(doc: Doc, line: list[Token]) -> list[Span]:
     i = 0
     while i < len(line):
         token = line[i]
-        if token.text[:1].isupper() and any(c.isalpha() for c in token.text):
+        if _team_word(token):
             start = i
-            while i < len(line) and (line[i].text[:1].isupper() and any(c.isalpha() for c in line[i].text) or (
+            while i < len(line) and (_team_word(line[i]) or (
                     line[i].lower_ in _JOINING and i + 1 < len(line) and line[i + 1].text[:1].isupper())):
                 i += 1
             runs.append((start, i))
@@ -774,8 +781,7 @@ def _row_teams(doc: Doc, line: list[Token]) -> list[Span]:
     teams = []
     for start, end in runs:
         span = doc[line[start].i:line[end - 1].i + 1]
-        if (span[-1].lower_ in _TABLE_WORDS or _no_name_words(span) or any(t.lower_ in _CALENDAR for t in span)
-                or any(INITIAL.match(t.text) for t in span) or len(span.text) < 3):
+        if _no_team(span) or len(span.text) < 3:
             return []
         teams.append(Span(doc, span.start, span.end, label="ORG"))
     return teams
@@ -840,7 +846,8 @@ def _table_names(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         person = (bowled or minute or any(INITIAL.match(t.text) for t in run)
                   or (before is not None and before.text == "(" and bool(figure))
-                  or players and not any(t.lower_ in CLUB_WORDS for t in run) and (len(run) > 1 or ranked(doc, start)))
+                  or players and not any(t.lower_ in CLUB_WORDS for t in run)
+                  and (len(run) > 1 or ranked(doc, start)))
         found.append(Span(doc, start, i, label="PERSON" if person else "ORG"))
     return _replace(ents, found)
 
@@ -1032,9 +1039,9 @@ def _plural_noun_first(ent: Span) -> bool:
 
 def sports_story(doc: Doc) -> bool:
     """Whether the document is a sports story: its headline starts with a sport's name and a
-    dash ("ROWING - REGATTA RESULTS"), or it has words only sports stories use
-    twice, or once with two that other stories use too ("soccer ... league ... goals"). A
-    political story that mentions football, a league and goals is none."""
+    dash ("ROWING - REGATTA RESULTS"), or it has words only sports stories use twice, or once
+    with two that other stories use too ("soccer ... league ... goals"). A political story
+    that mentions football, a league and goals is none."""
     known = doc.user_data.get(_SPORTS_KEY)  # the entity and actor stages both ask: read once
     if known is None:
         lower = doc.to_array(LOWER)
@@ -1055,9 +1062,9 @@ def _newsrooms(doc: Doc, ents: list[Span]) -> list[Span]:
     organisation, whether the NER read a place in it, a number across it or nothing; in "--
     Oslo newsroom" only the place is a name. The desk's name is the title-case words (up to
     three) before "Newsroom", or before "Newsdesk", "Desk" or "Bureau" where a telephone number,
-    a comma or a bracket follows, as in a signature ("-- Mara Quill , Oslo Energy Desk , 212-555-0100",
-    "-- Harbury Bureau 416 555-0100"; not "the Federal Bureau of Investigation"); an
-    entity that overlaps it gives way."""
+    a comma or a bracket follows, as in a signature ("-- Mara Quill , Oslo Energy Desk ,
+    212-555-0100", "-- Harbury Bureau 416 555-0100"; not "the Federal Bureau of
+    Investigation"); an entity that overlaps it gives way."""
     desks = []
     orth = doc.to_array(ORTH)
     signed = np.isin(orth, [doc.vocab.strings.as_int(word) for word in _SIGNING_DESKS])
@@ -1121,9 +1128,9 @@ def _hyphenated_names(doc: Doc, ents: list[Span]) -> list[Span]:
 
 def _without_trailing_titles(doc: Doc, ents: list[Span]) -> list[Span]:
     """An organisation's name that swallowed the title of the person after it loses the title
-    ("[Coast Guard Lt.] Steve Hardy", "[FAA Administrator] James Busey"); so does one the NER
-    called a person, when its words end in an organisation's ("[Harbor Patrol Lt.] Mark Dolan"),
-    is then the organisation."""
+    ("[Coast Guard Lt.] Steve Hardy", "[FAA Administrator] James Busey"); so does a name the
+    NER called a person whose words before the title end in an organisation's word, and those
+    words then name the organisation ("[Harbor Patrol Lt.] Mark Dolan")."""
     out = []
     for ent in ents:
         end = ent.end
@@ -1137,7 +1144,8 @@ def _without_trailing_titles(doc: Doc, ents: list[Span]) -> list[Span]:
             if doc[end - 1].lower_ in TITLES:
                 end = ent.end  # nothing but titles: leave it
         if end != ent.end and ent.label_ == "PERSON" and not (
-                all(t.is_title and t.is_alpha for t in doc[ent.start:end]) and doc[end - 1].lower_ in ORG_HEADS | {"patrol"}):
+                all(t.is_title and t.is_alpha for t in doc[ent.start:end])
+                and doc[end - 1].lower_ in ORG_HEADS | {"patrol"}):
             end = ent.end  # no organisation's name before the title: "[Hassan Sheikh] Mohamud"
         out.append(ent if end == ent.end else Span(doc, ent.start, end, label="ORG"))
     return out
