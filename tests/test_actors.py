@@ -675,3 +675,15 @@ def test_in_a_sports_story_a_players_name_is_no_state(nlp):
     doc = run(nlp, story(["election", "votes"] + words[2:]))
     assert [(e.text, e.label_) for e in doc.ents][-1] == ("Russia", "GPE")
     assert "russia" in doc._.actors
+
+
+def test_a_standings_heading_names_no_state():
+    # "W L PCT GB" heads a baseball table; elsewhere "GB" is the United Kingdom
+    uk = {"id": "united-kingdom", "name": "United Kingdom", "type": "state", "label": "GPE", "country": "GBR",
+          "sector": "GOV", "aliases": [], "acronyms": ["GB"], "demonyms": [], "metonyms": [], "roles": []}
+    nlp = spacy.blank("en")
+    nlp.add_pipe("geoextract_actors").initialize(actors=ACTORS + [uk])
+    doc = nlp("BASEBALL - TABLE .\nW L PCT GB\nHarbury 79 46 .632 -")
+    assert [span.text for span in doc.spans["actors"]] == []
+    doc = nlp("GB exports rose in May .")
+    assert [span.kb_id_ for span in doc.spans["actors"]] == ["united-kingdom"]

@@ -723,3 +723,11 @@ def test_a_title_the_ner_ran_into_a_person_is_cut_and_the_rest_is_the_organisati
     assert ents(doc) == [("Harbor Patrol", "ORG"), ("Mark Dolan", "PERSON")]
     doc = run(nlp, _text_doc(nlp, "said Hassan Sheikh Rahimi .", [("Hassan Sheikh", "PERSON")]))
     assert ents(doc)[0] == ("Hassan Sheikh", "PERSON")
+
+
+def test_a_headlines_sport_and_a_squads_headings_are_no_names(nlp):
+    text = "CRICKET - HARBURY WIN .\nForwards - Mark Dolan , Ivan Petrov\nStandings : Harbury 4 3 1 0 9 2 10"
+    doc = run(nlp, _text_doc(nlp, text, [("CRICKET", "ORG"), ("Forwards", "PERSON"), ("Mark Dolan", "PERSON"),
+                                         ("Ivan Petrov", "PERSON"), ("Standings", "GPE")]))
+    assert {("Mark Dolan", "PERSON"), ("Ivan Petrov", "PERSON")} <= set(ents(doc))
+    assert not {"CRICKET", "Forwards", "Standings"} & {name for name, _ in ents(doc)}

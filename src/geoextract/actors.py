@@ -40,7 +40,8 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .entities import CLUB_WORDS, INITIAL, person_name_part, players_table, ranked, sports_story, word_at
+from .entities import (CLUB_WORDS, INITIAL, NO_NAMES, person_name_part, players_table, ranked, sports_story,
+                       word_at)
 
 # Roles in time and the actors table need no spaCy: they live in rules and table, so a run
 # served from the cache never imports spaCy; they stay importable from here.
@@ -220,6 +221,8 @@ class ActorResolver:
                 continue  # "Russian" in "the Russian International Affairs Council": the longer name wins
             if entry["type"] != "person" and end - start == 1 and person_name_part(doc[start:end]):
                 continue  # "Jordan" after "Michael Jordan" is the player, not the state
+            if end - start == 1 and doc[start].lower_ in NO_NAMES and sports_story(doc):
+                continue  # "W L PCT GB": a standings table's heading, not Great Britain
             found.append(Span(doc, start, end, label=entry["label"], kb_id=actor_id, span_id=resolution))
         found = self._whole_names(doc, filter_spans(found), ents)
         ents = self._correct_ents(doc, found, ents)

@@ -978,10 +978,11 @@ def _figure(doc: Doc, token: Token) -> str:
 # Words the NER tags as names that name no one: a race's class ("Women 's 100 metres"), a time
 # zone ("1800 GMT"), a baseball statistic ("six RBI"), a standings table's headings ("W L PCT
 # GB", "EASTERN DIVISION").
-_NO_NAMES = {"men", "women", "boys", "girls", "juniors", "seniors", "gmt", "edt", "est", "cdt", "cst", "pdt", "pst",
+NO_NAMES = {"men", "women", "boys", "girls", "juniors", "seniors", "gmt", "edt", "est", "cdt", "cst", "pdt", "pst",
              "bst", "cet", "rbi", "era", "w", "l", "d", "t", "pct", "gb", "pts", "division", "eastern", "western",
              "central", "attendance", "aggregate", "extras", "qualifier", "halftime", "half-time", "scorers",
-             "bowling", "batting", "eps", "div"}  # a table's labels: "Attendance : 8,000", "Bowling : Wasim Akram 29.2-9-83-3"
+             "bowling", "batting", "eps", "div", "standings", "forwards", "midfielders", "defenders",
+             "goalkeepers", "strikers"}  # a table's labels: "Attendance : 8,000", "Bowling : Wasim Akram 29.2-9-83-3"
 
 
 # Last words of a competition's name: in a sports story "the American League", "the Fed Cup"
@@ -1019,12 +1020,13 @@ def _competition(ent: Span) -> Span:
 
 
 def _no_name(ent: Span) -> bool:
-    """Whether every word of a name the NER tagged is one of `_NO_NAMES`."""
-    return ent.label_ in NAME_LABELS and _no_name_words(ent)
+    """Whether every word of a name the NER tagged is one of `NO_NAMES`, or it names a sport
+    ("CRICKET - ...": a Reuters headline's slug)."""
+    return ent.label_ in NAME_LABELS and (_no_name_words(ent) or ent.text.lower() in SPORT_NAMES)
 
 
 def _no_name_words(span: Span) -> bool:
-    return all(token.lower_ in _NO_NAMES for token in span)
+    return all(token.lower_ in NO_NAMES for token in span)
 
 
 def _plural_noun_first(ent: Span) -> bool:
