@@ -452,16 +452,16 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     sports = sports_story(doc)
     ents = [ent for ent in _cut_names(doc, _datelines(doc, ents), sports)
             if not _plural_noun_first(ent) and not _no_name(ent)]
-    ents = _given_names_before(doc, _newsrooms(doc, ents))
+    array = doc.to_array([ORTH, LOWER, LEMMA, IS_SPACE])  # read once for every search below
+    orth, lower, lemma, space = array[:, 0], array[:, 1], array[:, 2], array[:, 3]
+    ents = _given_names_before(doc, _newsrooms(doc, ents, orth))
     if sports:
-        ents = _table_names(doc, _result_rows(doc, _venue_lines(doc, ents)))
+        ents = _table_names(doc, _result_rows(doc, _venue_lines(doc, ents, orth), lower, space))
         ents = _nicknames(doc, [_competition(ent) for ent in ents])
     names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
     if not len(doc):
         return names.ents
     ids = _ids()
-    array = doc.to_array([LOWER, LEMMA])
-    lower, lemma = array[:, 0], array[:, 1]
     # two numpy tests find every cue; the few tokens found are told apart by their words
     by_word = _member(lower, ids["words"]).nonzero()[0].tolist()
     by_lemma = _member(lemma, ids["lemmas"]).nonzero()[0].tolist()
@@ -590,9 +590,7 @@ def _cut_names(doc: Doc, ents: list[Span], sports: bool) -> list[Span]:
             else:
                 end = i
             if start < end and any(token.text[:1].isupper() for token in doc[start:end]):
-                piece = Span(doc, start, end, label=ent.label_)
-                if piece.text.lower() not in SPORT_NAMES:  # a headline's "[CRICKET - ENGLAND] V PAKISTAN"
-                    pieces.append(piece)
+                pieces.append(Span(doc, start, end, label=ent.label_))  # a sport's name goes later (`_no_name`)
             start = i + 1
         if out is None:
             out = list(ents[:n])
@@ -661,13 +659,12 @@ _VERSUS = {"v", "v.", "vs", "vs."}
 _SEPARATORS = {":", ",", ";"} | _VERSUS  # "Postponed : Birmingham v Barnsley"
 
 
-def _venue_lines(doc: Doc, ents: list[Span]) -> list[Span]:
+def _venue_lines(doc: Doc, ents: list[Span], orth: np.ndarray) -> list[Span]:
     """A results line that names where the game was played: "At Lindholm : Harbury 128-1", "In
     Ostrova : ...". The title-case words (up to four, with "'s": "St Mary 's") between a line's
     "At" or "In" and its colon are a place, whatever the NER read there."""
     found = []
     places = {(ent.start, ent.end) for ent in ents if ent.label_ in ("GPE", "LOC", "FAC")}
-    orth = doc.to_array(ORTH)
     openers = [doc.vocab.strings.as_int("At"), doc.vocab.strings.as_int("In")]
     for i in np.flatnonzero(np.isin(orth, openers)).tolist():
         if not (i == 0 or "\n" in doc[i - 1].text):
@@ -686,7 +683,7 @@ _STANDING = re.compile(r"(?:\d+|\d*\.\d+|\d+/\d+|-)$")  # a standings column: "1
 _JOINING = {"of", "de", "&", "and"}
 
 
-def _result_rows(doc: Doc, ents: list[Span]) -> list[Span]:
+def _result_rows(doc: Doc, ents: list[Span], lower: np.ndarray, space: np.ndarray) -> list[Span]:
     """The teams of a results table or standings, in a story that lists no athletes: a line of
     two names each followed by its goals ("Kestrel Vale 3 Harbury 0"), or a name followed
     by five or more columns of numbers ("Ostrova 4 3 1 0 9 2 10", "Tarnby 62 2 40 .606 -").
@@ -697,13 +694,13 @@ def _result_rows(doc: Doc, ents: list[Span]) -> list[Span]:
     found: list[Span] = []
     # lines from the space tokens that hold a line break (one array test finds the spaces); a
     # line is read word by word only when it ends in a number, as a row does
-    breaks = [i for i in np.flatnonzero(doc.to_array(IS_SPACE)).tolist() if "\n" in doc[i].text]
+    breaks = [i for i in np.flatnonzero(space).tolist() if "\n" in doc[i].text]
     start = 0
     for end in breaks + [len(doc)]:
         if end > start and _STANDING.match(doc[end - 1].text):
             found += _row_teams(doc, [t for t in doc[start:end] if not t.is_space])
         start = end + 1
-    found += _fixtures(doc, {i for span in found for i in range(span.start, span.end)})
+    found += _fixtures(doc, {i for span in found for i in range(span.start, span.end)}, lower)
     return _replace(ents, found)
 
 
@@ -719,7 +716,7 @@ def _no_team(span: Span) -> bool:
             or any(INITIAL.match(t.text) for t in span))
 
 
-def _fixtures(doc: Doc, taken: set[int]) -> list[Span]:
+def _fixtures(doc: Doc, taken: set[int], lower: np.ndarray) -> list[Span]:
     """The teams of a fixture list: "Harbury v Dunmore Park , Tarnby v Kestrel Vale , St Mary 's
     v Ostrova". A name runs from a line's start or a separator to the "v", and from the
     "v" to a separator, a bracket, a number or the line's end (a line may break inside a
@@ -727,7 +724,6 @@ def _fixtures(doc: Doc, taken: set[int]) -> list[Span]:
     found = []
     n = len(doc)
     edges = _SEPARATORS | {"(", ")", "-", "."}
-    lower = doc.to_array(LOWER)
     for i in np.flatnonzero(np.isin(lower, [doc.vocab.strings.as_int(word) for word in _VERSUS])).tolist():
         v = doc[i]
         if i == 0 or i + 1 >= n:
@@ -1059,7 +1055,7 @@ def sports_story(doc: Doc) -> bool:
 _SIGNING_DESKS = ("Newsdesk", "Desk", "Bureau")
 
 
-def _newsrooms(doc: Doc, ents: list[Span]) -> list[Span]:
+def _newsrooms(doc: Doc, ents: list[Span], orth: np.ndarray) -> list[Span]:
     """A news agency's desk that signs a story: "-- Sydney Newsroom 61-2 373-1800" is an
     organisation, whether the NER read a place in it, a number across it or nothing; in "--
     Oslo newsroom" only the place is a name. The desk's name is the title-case words (up to
@@ -1068,7 +1064,6 @@ def _newsrooms(doc: Doc, ents: list[Span]) -> list[Span]:
     212-555-0100", "-- Harbury Bureau 416 555-0100"; not "the Federal Bureau of
     Investigation"); an entity that overlaps it gives way."""
     desks = []
-    orth = doc.to_array(ORTH)
     signed = np.isin(orth, [doc.vocab.strings.as_int(word) for word in _SIGNING_DESKS])
     for i in np.flatnonzero((orth == doc.vocab.strings.as_int("Newsroom")) | signed).tolist():
         after = doc[i + 1] if i + 1 < len(doc) else None
@@ -1128,6 +1123,9 @@ def _hyphenated_names(doc: Doc, ents: list[Span]) -> list[Span]:
     return sorted(out, key=lambda span: span.start) if len(out) != len(ents) or out != ents else ents
 
 
+_TITLED_ORG_ENDS = ORG_HEADS | {"patrol"}  # "Harbor Patrol Lt.", "Coast Guard Capt."
+
+
 def _without_trailing_titles(doc: Doc, ents: list[Span]) -> list[Span]:
     """An organisation's name that swallowed the title of the person after it loses the title
     ("[Coast Guard Lt.] Steve Hardy", "[FAA Administrator] James Busey"); so does a name the
@@ -1147,7 +1145,7 @@ def _without_trailing_titles(doc: Doc, ents: list[Span]) -> list[Span]:
                 end = ent.end  # nothing but titles: leave it
         if end != ent.end and ent.label_ == "PERSON" and not (
                 all(t.is_title and t.is_alpha for t in doc[ent.start:end])
-                and doc[end - 1].lower_ in ORG_HEADS | {"patrol"}):
+                and doc[end - 1].lower_ in _TITLED_ORG_ENDS):
             end = ent.end  # no organisation's name before the title: "[Hassan Sheikh] Mohamud"
         out.append(ent if end == ent.end else Span(doc, ent.start, end, label="ORG"))
     return out

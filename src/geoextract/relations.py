@@ -245,14 +245,15 @@ class RelationExtractor:
                 # noun says where, not who (a state does act: "Israeli strikes")
                 sources = [source for source in sources if source.type != "location"]
         elif pattern.get("source_from") == "document":
-            sources = ctx.salient_pair(trigger)[:1]
+            sources = ctx.salient_states(trigger.i)[:1]  # "bilateral trade": the story's main state
         else:
             sources = ctx.subject_actors(trigger)
         if pattern.get("implicit_target"):
             if ctx.names_a_party(trigger, roles):
                 return []  # "voted for sanctions against Iran": a pattern with a target node reads it
             sources = [source for source in sources if source.type in IMPLICIT_SOURCE_TYPES]
-            targets, implied = ctx.implicit_targets(trigger, {source.actor_id for source in sources}, pattern["relation"])
+            acting = {source.actor_id for source in sources}
+            targets, implied = ctx.implicit_targets(trigger, acting, pattern["relation"])
         elif pattern.get("target_from") == "clause":
             # the main actor of the reported clause, other than the speaker
             speakers = {source.actor_id for source in sources}
@@ -778,13 +779,9 @@ class _Context:
                     out.append(found)
         return out
 
-    def salient_pair(self, token: Token) -> list[_Arg]:
-        """The two states mentioned most up to here: the parties of "bilateral trade"."""
-        return self._salient_states(token.i)[:2]
-
-    def _salient_states(self, end: int) -> list[_Arg]:
+    def salient_states(self, end: int) -> list[_Arg]:
         """The states mentioned before token `end`, the most mentioned first (then the first
-        mentioned)."""
+        mentioned): the parties of "bilateral trade" and of actions that name none."""
         counts: dict[str, list] = {}
         for span in self.mentions:
             if span.start >= end:
@@ -798,11 +795,11 @@ class _Context:
 
     def implicit_targets(self, token: Token, besides: set[str], relation: str) -> tuple[list[_Arg], tuple[str, float]]:
         """The party of an action that names none ("Japan voted for new sanctions", "Ankara
-        halted trade"): the state the document's other rows of the
-        same relation name as their target most often; else the state the document has
-        mentioned most up to here, other than the actors acting; else the whole document's (a
-        headline comes before the story that names the party). With the targets, the reason
-        and its confidence cost: a party the story names for the same relation is the surer."""
+        halted trade"): the state the document's other rows of the same relation name as their
+        target most often; else the state the document has mentioned most up to here, other
+        than the actors acting; else the whole document's (a headline comes before the story
+        that names the party). With the targets, the reason and its confidence cost: a party
+        the story names for the same relation is the surer."""
         by_salience = ("target implied by the document", -0.2)
         if not besides:
             return [], by_salience
@@ -817,7 +814,7 @@ class _Context:
             if found is not None:
                 return [found], (f"target named by the document's other {relation} rows", -0.1)
         for end in (token.i, len(self.doc)):
-            ranked = [arg for arg in self._salient_states(end) if arg.actor_id not in besides]
+            ranked = [arg for arg in self.salient_states(end) if arg.actor_id not in besides]
             if ranked:
                 return ranked[:1], by_salience
         return [], by_salience
