@@ -630,6 +630,59 @@ def test_a_venue_and_a_bowler_are_no_team(nlp):
                                                       ("Croft", "PERSON")]
 
 
+CLUBS_PAGE = """
+    Harbury 1 compound PROPN
+    manager 3 nsubj NOUN
+    Tom 3 compound PROPN
+    Vale 4 nsubj PROPN
+    said 4 ROOT VERB say VBD
+    . 4 punct PUNCT
+    Dunmore 7 nsubj PROPN
+    handed 7 ROOT VERB hand VBD
+    Kestrel 7 dative PROPN
+    a 10 det DET
+    defeat 7 dobj NOUN
+    . 7 punct PUNCT
+    Tarnby 15 poss PROPN
+    's 12 case PART
+    Ole 15 compound PROPN
+    Berg 16 nsubj PROPN
+    scored 16 ROOT VERB score VBD
+    in 16 prep ADP
+    the 19 det DET
+    playoff 17 pobj NOUN
+    against 19 prep ADP
+    Lindholm 20 pobj PROPN
+    in 19 prep ADP
+    the 24 det DET
+    championship 22 pobj NOUN
+    . 16 punct PUNCT
+    Fans 27 nsubj NOUN
+    flew 27 ROOT VERB fly VBD
+    into 27 prep ADP
+    Tarnby 28 pobj PROPN
+    . 27 punct PUNCT
+"""
+
+
+def test_a_place_named_as_a_club_in_prose_is_a_team(nlp):
+    # "Harbury manager Tom Vale said . Dunmore handed Kestrel a defeat . Tarnby 's Ole Berg
+    # scored in the playoff against Lindholm in the championship . Fans flew into Tarnby .": next to a
+    # team's word, the subject of a verb only a team is the subject of, a place's player and an
+    # opponent in a game are clubs; whom a defeat is handed to is not read, and a place flown
+    # into is a place
+    ents = [(0, 1, "GPE"), (2, 4, "PERSON"), (6, 7, "GPE"), (8, 9, "GPE"), (12, 13, "GPE"), (14, 16, "PERSON"),
+            (21, 22, "GPE"), (29, 30, "GPE")]
+    doc = run(nlp, parsed(nlp, CLUBS_PAGE, ents=ents))
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Harbury", "ORG"), ("Tom Vale", "PERSON"), ("Dunmore", "ORG"), ("Kestrel", "GPE"), ("Tarnby", "ORG"),
+        ("Ole Berg", "PERSON"), ("Lindholm", "ORG"), ("Tarnby", "GPE")]
+    # outside a sports story ("playoff" and "championship" gone) the places keep their label
+    page = CLUBS_PAGE.replace("championship 22", "hall 22").replace("playoff 17", "debate 17")
+    doc = run(nlp, parsed(nlp, page, ents=ents))
+    assert {e.label_ for e in doc.ents} == {"GPE", "PERSON"}
+
+
 def test_a_clubs_name_the_ner_called_a_person_and_a_standings_row_read_as_a_date(nlp):
     # "soccer league : Hansa Rostock 0 Manchester United 2 \n CHICAGO 63 62" with two clubs
     # called people and a row's numbers called a date; in a golf story's table, with athletes

@@ -41,7 +41,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from .entities import (CLUB_WORDS, INITIAL, NO_NAMES, person_name_part, players_table, ranked, sports_story,
-                       word_at)
+                       dateline, team_words_around, word_at)
 
 # Roles in time and the actors table need no spaCy: they live in rules and table, so a run
 # served from the cache never imports spaCy; they stay importable from here.
@@ -568,7 +568,10 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
         head = ent.root.head
         plays = ent.label_ != "PERSON" and (
             ent.root.dep_ in ("nsubj", "dobj") and head.lemma_ in PLAY_VERBS
-            or ent.root.dep_ == "pobj" and head.lower_ in _OPPONENT and head.head.lemma_ in PLAY_VERBS)
+            or ent.root.dep_ == "nsubj" and head.lemma_ in TEAM_SUBJECT_VERBS
+            or ent.root.dep_ == "pobj" and head.lower_ in _OPPONENT
+            and (head.head.lemma_ in PLAY_VERBS or head.head.lower_ in MATCH_NOUNS)
+            or team_words_around(ent) or _owns_player(doc, ent))
         if scored or plays:
             teams.add(key)
     if not teams and not athletes:
@@ -580,7 +583,7 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
         if ent.start in athletes:
             ent = Span(doc, ent.start, ent.end, label="PERSON")
         elif (ent.label_ in _TEAM_LABELS and normalise(ent.text) in teams and ent.end not in dated
-              and not (ent.start > 0 and doc[ent.start - 1].lower_ in ("at", "in"))):
+              and not _where(doc, ent)):
             ent = Span(doc, ent.start, ent.end, label="ORG")
         out.append(ent)
     doc.ents = out
@@ -591,11 +594,36 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
 # ("drew with", "lost to").
 PLAY_VERBS = {"beat", "defeat", "draw", "lose", "play", "host", "face", "meet", "thrash", "rout", "edge", "overcome",
               "tie", "trail", "dismiss", "concede", "eliminate", "knock", "upset"}
+# Verbs only a team is the subject of, among places: "Leeds handed ...", "Boston has won".
+TEAM_SUBJECT_VERBS = {"win", "lead", "score", "finish", "rally", "clinch", "hand", "secure", "sign", "dominate",
+                      "qualify", "advance", "sweep", "snap", "extend", "move", "top"}
+# A game against a team: "a semifinal against X", "the game against X", "a 2-1 victory over X".
+MATCH_NOUNS = {"game", "games", "match", "matches", "win", "victory", "defeat", "loss", "semifinal", "semi-final",
+               "final", "clash", "tie", "draw", "series", "opener", "showdown", "derby", "playoff", "play-off"}
 HOME_NATIONS = {"england", "scotland", "wales", "northern ireland"}
 _TEAM_LABELS = ("GPE", "LOC", "PERSON", "FAC")
 _SCORE = re.compile(r"\d+(?:-\d+)?$")  # "84", "2-1", "108-3"; not bowling figures "8-0-37-2"
 _YEAR = re.compile(r"\d{4}")
 _OPPONENT = {"to", "with", "against", "over"}  # "lost to X", "drew with X", "a win over X"
+
+
+def _where(doc: Doc, ent: Span) -> bool:
+    """Whether a team's place is named as a place: a dateline ("LEEDS , England 1996-08-26"),
+    after "at", "in" or "into" ("heading into Boston"), or before a place's noun ("Sao Paulo
+    airport")."""
+    if ent.start > 0 and doc[ent.start - 1].lower_ in ("at", "in", "into"):
+        return True
+    return dateline(ent) or ent.end < len(doc) and doc[ent.end].lower_ in _PLACE_AFTER
+
+
+_PLACE_AFTER = {"airport", "stadium", "hotel", "hospital", "area", "suburb", "street", "streets"}
+
+
+def _owns_player(doc: Doc, ent: Span) -> bool:
+    """"[Baltimore] 's Cal Ripken": a place's player is its team's."""
+    end = ent.end
+    return (end + 1 < len(doc) and doc[end].lower_ in ("'s", "’s") and doc[end + 1].ent_type_ == "PERSON"
+            and doc[end + 1].ent_iob_ == "B")
 
 
 def _club(doc: Doc, ent: Span, athletes_listed: bool) -> bool:

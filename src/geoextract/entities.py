@@ -143,7 +143,7 @@ def consistent_entities(doc: Doc) -> Doc:
     companies: set[str] = set()
     sports = sports_story(doc)
     for ent in ents:
-        if ent.label_ not in NAME_LABELS or sports and _dateline(ent):
+        if ent.label_ not in NAME_LABELS or sports and dateline(ent):
             continue  # a sports story's dateline place may be a club too: "NICE , France 1996-08-29"
         votes[_key(ent.text)][ent.label_] += len(ent)
         if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].text[:1].isupper():
@@ -178,7 +178,7 @@ def consistent_entities(doc: Doc) -> Doc:
             label_of[key] = "ORG"
     new_ents: list[Span] = []
     for ent in ents:
-        label = label_of.get(_key(ent.text)) if ent.label_ in NAME_LABELS and not _dateline(ent) else None
+        label = label_of.get(_key(ent.text)) if ent.label_ in NAME_LABELS and not dateline(ent) else None
         if _venue(doc, ent, label or ent.label_, sports):
             label = "LOC"  # "a test at Headingley", "hanged at Changi Prison"
         elif (label or ent.label_) in ("ORG", "GPE", "LOC") and _initial_and_surname(ent):
@@ -255,7 +255,9 @@ TEAM_BEFORE = {"champions", "rivals", "holders", "winners", "leaders", "hosts", 
                "sides", "club", "clubs"}
 TEAM_AFTER = {"striker", "strikers", "midfielder", "midfielders", "defender", "defenders", "goalkeeper", "keeper",
               "winger", "forward", "forwards", "coach", "manager", "fans", "supporters", "defence", "defense",
-              "net", "squad", "side", "teammate", "team-mate", "team-mates", "chairman"}
+              "net", "squad", "side", "teammate", "team-mate", "team-mates", "chairman", "substitute", "captain",
+              "player", "players", "pitcher", "outfielder", "shortstop", "catcher", "quarterback", "rider", "riders",
+              "driver", "drivers"}
 PEOPLE_AROUND = {"coach", "manager", "teammate", "team-mate", "team-mates", "fans", "supporters"}  # "Seles 's coach"
 
 
@@ -277,18 +279,26 @@ def _teams(doc: Doc, ents: list[Span]) -> set[str]:
         elif before.text == ")" and any(doc[j].text == "(" and j in people and doc[j + 1].ent_type_ in ("GPE", "LOC")
                                         for j in range(max(0, start - 5), start - 2)):
             found.add(_key(ent.text))
-        elif before.text in TEAM_BEFORE:
+        elif team_words_around(ent):
             found.add(_key(ent.text))
-        else:
-            after = doc[end:end + 4]
-            owner = len(after) > 0 and after[0].lower_ in ("'s", "’s")
-            for token in after[1:] if owner else after:
-                if token.text in TEAM_AFTER and not (owner and token.text in PEOPLE_AROUND):
-                    found.add(_key(ent.text))
-                    break
-                if not (token.is_lower and token.pos_ == "ADJ" or token.ent_type_ == "NORP"):
-                    break
     return found
+
+
+def team_words_around(ent: Span) -> bool:
+    """Whether a team's words stand next to a name (`TEAM_BEFORE`, `TEAM_AFTER`), also past a
+    possessive and lower-case adjectives: "league champions [Porto]", "[Galatasaray] striker",
+    "[Porto] 's new Polish keeper"; not "[Seles] 's coach" (a player has a coach too)."""
+    doc = ent.doc
+    if ent.start > 0 and doc[ent.start - 1].text in TEAM_BEFORE:
+        return True
+    after = doc[ent.end:ent.end + 4]
+    owner = len(after) > 0 and after[0].lower_ in ("'s", "’s")
+    for token in after[1:] if owner else after:
+        if token.text in TEAM_AFTER and not (owner and token.text in PEOPLE_AROUND):
+            return True
+        if not (token.is_lower and token.pos_ == "ADJ" or token.ent_type_ == "NORP"):
+            return False
+    return False
 
 
 def _vote(doc: Doc, votes: dict[str, Counter], label: str, start: int | None = None, end: int | None = None) -> None:
@@ -434,7 +444,7 @@ def _name_parts(ents: list[Span]) -> set[str]:
     return parts
 
 
-def _dateline(ent: Span) -> bool:
+def dateline(ent: Span) -> bool:
     """Whether the name is a dateline's place, a date after it: "NEW YORK 1996-08-30" keeps the
     NER's label when the story's table calls the New York team an organisation."""
     doc = ent.doc
