@@ -731,3 +731,13 @@ def test_a_headlines_sport_and_a_squads_headings_are_no_names(nlp):
                                          ("Ivan Petrov", "PERSON"), ("Standings", "GPE")]))
     assert {("Mark Dolan", "PERSON"), ("Ivan Petrov", "PERSON")} <= set(ents(doc))
     assert not {"CRICKET", "Forwards", "Standings"} & {name for name, _ in ents(doc)}
+
+
+def test_a_press_reviews_newspapers_are_organisations_and_its_slug_no_name(nlp):
+    # a made-up press review: two papers' names alone on a line, each line after it a story
+    # opened by a dash; the NER called the slug an organisation, cut one paper's name and
+    # missed the other; an upper-case line with no dash after it (a headline) is left alone
+    text = ("PRESS DIGEST - Nordland - Aug 30 .\nTHE HARBURY HERALD\n- Talks on the port resume .\n"
+            "- Ferry fares rise .\nDAGBLAD NORD'EN\n- Tarnby council meets .\nPORT TALKS RESUME\nMore later .")
+    doc = run(nlp, _text_doc(nlp, text, [("PRESS DIGEST", "ORG"), ("HERALD", "ORG"), ("Tarnby", "GPE")]))
+    assert ents(doc) == [("THE HARBURY HERALD", "ORG"), ("DAGBLAD NORD'EN", "ORG"), ("Tarnby", "GPE")]

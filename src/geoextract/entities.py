@@ -464,7 +464,7 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
             if not _plural_noun_first(ent) and not _no_name(ent)]
     array = doc.to_array([ORTH, LOWER, LEMMA, IS_SPACE])  # read once for every search below
     orth, lower, lemma, space = array[:, 0], array[:, 1], array[:, 2], array[:, 3]
-    ents = _given_names_before(doc, _newsrooms(doc, ents, orth))
+    ents = _given_names_before(doc, _press_titles(doc, _newsrooms(doc, ents, orth), space))
     if sports:
         ents = _table_names(doc, _result_rows(doc, _venue_lines(doc, ents, orth), lower, space))
         ents = _nicknames(doc, [_competition(ent) for ent in ents])
@@ -1027,8 +1027,13 @@ def _competition(ent: Span) -> Span:
 
 def _no_name(ent: Span) -> bool:
     """Whether every word of a name the NER tagged is one of `NO_NAMES`, or it names a sport
-    ("CRICKET - ...": a Reuters headline's slug)."""
-    return ent.label_ in NAME_LABELS and (_no_name_words(ent) or ent.text.lower() in SPORT_NAMES)
+    ("CRICKET - ...": a Reuters headline's slug) or is another slug (`_SLUGS`)."""
+    return ent.label_ in NAME_LABELS and (_no_name_words(ent) or ent.text.lower() in _SLUGS)
+
+
+# A Reuters story's slug or section, which the NER takes for an organisation: a sport's name
+# ("CRICKET - ..."), "PRESS DIGEST - ...", "BUSINESS PAGES -- ...".
+_SLUGS = SPORT_NAMES | {"press digest", "research alert", "business pages", "front page", "market talk"}
 
 
 def _no_name_words(span: Span) -> bool:
@@ -1091,6 +1096,23 @@ def _newsrooms(doc: Doc, ents: list[Span], orth: np.ndarray) -> list[Span]:
     taken = {i for desk in desks for i in range(desk.start, desk.end)}
     kept = [ent for ent in ents if not any(i in taken for i in range(ent.start, ent.end))]
     return sorted(kept + desks, key=lambda span: span.start)
+
+
+def _press_titles(doc: Doc, ents: list[Span], space: np.ndarray) -> list[Span]:
+    """A press review's newspapers: a line of one to six upper-case words alone, the lines after
+    it its stories, each opened by a dash ("HARBURY HERALD" then "- Talks on the port
+    resume ."), is an organisation, whatever the NER read there. The actor stage gives a
+    state's name back its label (a review's section "NORWAY")."""
+    breaks = [i for i in np.flatnonzero(space).tolist() if "\n" in doc[i].text]
+    found = []
+    start = 0
+    for end in breaks:
+        if (0 < end - start <= 6 and end + 1 < len(doc) and doc[end + 1].text == "-"
+                and all(t.text.isupper() or t.text in ("-", "'", "&") for t in doc[start:end])
+                and doc[start].text[:1].isalpha() and doc[end - 1].text not in ("-", "&")):
+            found.append(Span(doc, start, end, label="ORG"))
+        start = end + 1
+    return _replace(ents, found)
 
 
 def _given_names_before(doc: Doc, ents: list[Span]) -> list[Span]:
