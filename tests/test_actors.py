@@ -706,6 +706,13 @@ def test_a_clubs_name_the_ner_called_a_person_and_a_standings_row_read_as_a_date
                           "O", "B-PERSON", "I-PERSON", "O", "B-GPE", "O", "O"]
     doc = run(nlp, table(words, labels))
     assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Hal Sutton", "Ian Woosnam", "Mike Clayton"]
+    # a hyphen inside a given name: "Karl - Uwe Brenner ( Russia )" called an organisation
+    words = ["tennis", "championship", ":", "Karl", "-", "Uwe", "Brenner", "(", "Russia", ")", "beat", "Ivo", "Marr"]
+    labels = ["O"] * 3 + ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-GPE", "O", "O", "B-PERSON", "I-PERSON"]
+    doc = run(nlp, Doc(nlp.vocab, words=words, spaces=[w not in ("Karl", "-") for w in words],
+                       heads=[0] * len(words), deps=["ROOT"] + ["dep"] * (len(words) - 1),
+                       pos=["PROPN"] * len(words), ents=labels))
+    assert ("Karl-Uwe Brenner", "PERSON") in [(e.text, e.label_) for e in doc.ents]
 
 
 def test_in_a_sports_story_a_players_name_is_no_state(nlp):

@@ -499,6 +499,11 @@ def test_a_datelines_places_are_places(nlp):
     labels[4], labels[9], labels[15:17] = "B-ORG", "B-PERSON", ["B-PERSON", "I-PERSON"]
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("CATANIA", "GPE"), ("Sicily", "GPE"), ("MOSCOW", "GPE"), ("Jim Adams", "PERSON")]
+    # "Talks end . \n KIRKLAND , Wash . 1996-08-26": a state's abbreviation, its stop split off,
+    # with the NER calling the abbreviation a person
+    words = ["Talks", "end", ".", "\n", "KIRKLAND", ",", "Wash", ".", "1996-08-26"]
+    labels = ["O"] * 4 + ["B-GPE", "O", "B-PERSON", "O", "O"]
+    assert ents(run(nlp, _flat(nlp, words, labels))) == [("KIRKLAND", "GPE"), ("Wash", "GPE")]
 
 
 def test_a_persons_family_name_alone_is_the_person(nlp):
@@ -538,6 +543,11 @@ def test_a_descriptor_before_a_name_says_what_it_names(nlp):
     labels[6], labels[15] = "B-PERSON", "B-PERSON"
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("Tanjug", "ORG"), ("Tanjug", "ORG"), ("Tavildara", "GPE"), ("Tavildara", "GPE")]
+    # "the Ostrovan capital Lindholm fell . Lindholm" with both called people
+    words = ["the", "Ostrovan", "capital", "Lindholm", "fell", ".", "Lindholm"]
+    labels = ["O", "B-NORP", "O", "B-PERSON", "O", "O", "B-PERSON"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Ostrovan", "NORP"), ("Lindholm", "GPE"), ("Lindholm", "GPE")]
 
 
 def test_a_companys_first_word_alone_is_the_company(nlp):

@@ -645,8 +645,9 @@ def _for_nation(doc: Doc, ent: Span, nations: set[int]) -> bool:
     end = ent.end
     if len(ent) < 2 or end + 2 >= len(doc) or doc[end].text != "(":
         return False
-    if not all(t.is_alpha and t.text[:1].isupper() and t.lower_ not in CLUB_WORDS for t in ent):
-        return False
+    if not all(t.is_alpha and t.text[:1].isupper() and t.lower_ not in CLUB_WORDS
+               or t.text == "-" and not t.whitespace_ and t.i > ent.start for t in ent):
+        return False  # "Heinz - Harald Frentzen ( Germany )": a hyphen inside a given name too
     close = next((i for i in range(end + 2, min(end + 5, len(doc))) if doc[i].text == ")"), None)
     if close is None:
         return False

@@ -116,6 +116,8 @@ ORG_DESCRIPTORS = {  # not words that also name a person's trade: "automaker Hen
 # "the town of X": X is a place.
 PLACE_NOUNS = {"town", "village", "city", "port", "province", "region", "district", "capital", "island", "suburb",
                "enclave", "settlement", "outskirts"}
+# A place's noun right before its name: "the Chechen capital Grozny", "the port city Rajin".
+_PLACE_BEFORE = PLACE_NOUNS - {"settlement", "outskirts"}
 # The first-class counties of English cricket: in a cricket story, teams, not places or people.
 CRICKET_COUNTIES = {
     "derbyshire", "durham", "essex", "glamorgan", "gloucestershire", "hampshire", "kent", "lancashire",
@@ -224,7 +226,8 @@ def consistent_entities(doc: Doc) -> Doc:
 
 def _descriptor_votes(doc: Doc, lower: np.ndarray, votes: dict[str, Counter], cricket: bool) -> None:
     """Words around a name that say what it names, wherever the name is tagged (10 votes each):
-    "the news agency Tanjug" (an organisation), "the town of Tavildara" (a place), "Duran , 45 ,"
+    "the news agency Tanjug" (an organisation), "the town of Tavildara" and "the Chechen
+    capital Grozny" (places), "Duran , 45 ,"
     (a person) and, in a cricket story, a scorecard's fielder and bowler ("c Tillekeratne b
     Dharmasena 13")."""
     for i in _member(lower, _ids()["descriptors"]).nonzero()[0].tolist():
@@ -235,6 +238,8 @@ def _descriptor_votes(doc: Doc, lower: np.ndarray, votes: dict[str, Counter], cr
             _vote(doc, votes, "ORG", start=i + 1)
         elif i + 1 < len(doc) and doc[i + 1].lower_ == "of":
             _vote(doc, votes, "GPE", start=i + 2)
+        elif word.lower_ in _PLACE_BEFORE and i + 1 < len(doc) and doc[i + 1].is_title:
+            _vote(doc, votes, "GPE", start=i + 1)  # "the Chechen capital Grozny"
     for comma in _ages(doc, lower):
         _vote(doc, votes, "PERSON", end=comma)
     if cricket:
@@ -922,19 +927,26 @@ _MINUTE = re.compile(r"\d{1,3}(?:st|nd|rd|th)$")  # a scorer's minute: "( Zeyer 
 _DATELINE_END = re.compile(r"(?<![\w-])\d{4}-\d\d-\d\d(?![\w-])|\(\s*Reuters\s*\)")
 
 
+_ABBREVIATION = re.compile(r"[A-Z][a-z]{1,4}$")  # "Ala", "Minn", "Calif"
+
+
 def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
     """A dateline's places are places, whatever the NER said or missed: the capitalised words
     from the start of a line to a date or "( Reuters )", a comma between places ("BONN
-    1996-08-29", "CATANIA , Sicily 1996-08-29", "MOSCOW ( Reuters )")."""
+    1996-08-29", "CATANIA , Sicily 1996-08-29", "MOSCOW ( Reuters )"), and a stop after a
+    state's abbreviation ("KIRKLAND , Wash . 1996-08-26")."""
     found: list[Span] = []
     for match in _DATELINE_END.finditer(doc.text):  # one regular expression over the text, not a loop over tokens
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None:
             continue
         token = span[0]
-        if token.i == 0 or not doc[token.i - 1].text[:1].isupper():
+        end = token.i
+        if end >= 2 and doc[end - 1].text == "." and _ABBREVIATION.match(doc[end - 2].text):
+            end -= 1  # a state's abbreviation, its stop split off: "MINNETONKA , Minn . 1996-08-22"
+        if end == 0 or not doc[end - 1].text[:1].isupper():
             continue
-        parts, end, k = [], token.i, token.i - 1
+        parts, k = [], end - 1
         while k >= 0 and not (doc[k].is_space and "\n" in doc[k].text):
             word = doc[k]
             if word.text == ",":
