@@ -99,6 +99,37 @@ def test_a_name_before_an_age_is_a_person(nlp):
     assert ents(doc)[0] == ("Albrecht", "PERSON")
 
 
+def test_a_first_word_the_tagger_made_a_noun_is_a_person_before_an_age_or_a_persons_role(nlp):
+    # "Winter , 53 , became a judge ." and "Carver , candidate of the party , spoke ." with the
+    # first words tagged common nouns and no entity; "Officials , 12 , ..." (plural) is none
+    def sentence(first, tag):
+        return parsed(nlp, f"""
+            {first} 4 nsubj NOUN {first.lower()} {tag}
+            , 0 punct PUNCT - ,
+            53 0 appos NUM - CD
+            , 0 punct PUNCT - ,
+            became 4 ROOT VERB become VBD
+            a 6 det DET - DT
+            judge 4 attr NOUN - NN
+            . 4 punct PUNCT - .
+        """, ents=[(2, 3, "DATE")])
+
+    assert ents(run(nlp, sentence("Winter", "NN")))[0] == ("Winter", "PERSON")
+    assert ents(run(nlp, sentence("Officials", "NNS")))[0] == ("53", "DATE")
+    doc = parsed(nlp, """
+        Carver 7 nsubj NOUN carver NN
+        , 0 punct PUNCT - ,
+        candidate 0 appos NOUN - NN
+        of 2 prep ADP - IN
+        the 5 det DET - DT
+        party 3 pobj NOUN - NN
+        , 7 punct PUNCT - ,
+        spoke 7 ROOT VERB speak VBD
+        . 7 punct PUNCT - .
+    """)
+    assert ents(run(nlp, doc)) == [("Carver", "PERSON")]
+
+
 def test_a_role_in_apposition_makes_a_person(nlp):
     # "Ruben Blades , candidate of the Movement , spoke ." with "Ruben Blades" called an organisation
     doc = parsed(nlp, """

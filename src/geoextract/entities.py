@@ -1304,7 +1304,7 @@ class _Names:
     def before_age(self, comma: int) -> None:
         """"Albrecht, 54, is a former professor": a name with an age in commas after it
         (`_ages` finds the commas)."""
-        span = _name_around(self.doc[comma - 1])
+        span = _name_around(self.doc[comma - 1], first=True)
         if span is not None:
             self.person(*span)
 
@@ -1317,7 +1317,7 @@ class _Names:
                 return
             head = head.head
         if head.i < role.i:
-            span = _name_around(head)
+            span = _name_around(head, first=role.lower_ in APPOSITION_ROLES)
             if span is not None:
                 self.person(*span, relabel=_relabel_for(role))
 
@@ -1409,10 +1409,15 @@ def _particle_inside(doc: Doc, i: int) -> bool:
     return inside and i + 1 < len(doc) and _name_word(doc[i + 1])
 
 
-def _name_around(token: Token) -> tuple[int, int] | None:
+def _name_around(token: Token, first: bool = False) -> tuple[int, int] | None:
     """The proper-noun name that `token` heads: its capitalised compounds, initials and
-    particles ("Lee Harvey Oswald", "Samuel K. Doe"), as token offsets; None if it is no name."""
+    particles ("Lee Harvey Oswald", "Samuel K. Doe"), as token offsets; None if it is no name.
+    With `first`, for cues only a person has (an age, a person's role in apposition), a
+    singular capitalised word that opens the sentence counts too, whatever its part of speech:
+    the tagger makes "Winter" in "Winter , 53 , a former law professor" a noun."""
     doc = token.doc
+    if first and token.is_sent_start and token.is_title and token.tag_ in ("NN", "NNP") and token.lower_ not in _STOP:
+        return token.i, token.i + 1
     if not _name_word(token) and not (token.lower_ in ROLE_TITLES and token.pos == PROPN and token.text[:1].isupper()
                                       and (token.i + 1 == len(doc) or not _name_word(doc[token.i + 1]))):
         return None  # a title word is a name when no name follows it: "the slaying of King"
