@@ -22,3 +22,18 @@ def test_hard_wrapped_text_is_left_to_the_parser():
 
 def test_a_name_split_over_two_lines_stays_in_one_sentence():
     assert starts("He works for the Russian Foreign\nMinistry, he said.\nThen he left.") == ["Then"]
+
+
+def test_no_sentence_starts_after_an_abbreviated_title():
+    # the tokenizer keeps "Capt." and "Lt." whole (as it keeps "Gen."), and the name after one
+    # starts no sentence, which the parser then respects; a word that is no name still can
+    from geoextract.pipeline import keep_title_abbreviations
+
+    nlp = spacy.blank("en")
+    assert [t.text for t in nlp("said Capt. Hugh Madlock")] == ["said", "Capt", ".", "Hugh", "Madlock"]
+    keep_title_abbreviations(nlp)
+    doc = line_breaks(nlp("said county Fire Department Capt. Hugh Madlock and Lt. Anna Berg."))
+    assert [t.text for t in doc][4:6] == ["Capt.", "Hugh"]
+    assert doc[5].is_sent_start is False and doc[9].is_sent_start is False
+    doc = line_breaks(nlp("He met the Col. then he left."))
+    assert doc[4].is_sent_start is None  # left to the parser

@@ -46,6 +46,7 @@ def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
     """
     model = model or default_model()
     nlp = _load_base(model)
+    keep_title_abbreviations(nlp)
     config_path = Path(config) if config else pipeline_dir() / "config.cfg"
     from spacy.util import load_config
 
@@ -83,6 +84,20 @@ def load_pipeline(model: str | None = None, *, config: str | Path | None = None,
     if actors:
         nlp.get_pipe("geoextract_actors").add_actors(load_actors(actors))
     return nlp
+
+
+def keep_title_abbreviations(nlp: Language) -> None:
+    """Make each abbreviated title one token, as "Gen." and "Sen." already are: English
+    tokenizer exceptions lack "Lt.", "Capt." and other ranks, which split into the word and a
+    full stop ("said Coast Guard Lt . Steve Hardy"). The line-break component then keeps the
+    parser from ending a sentence after them (`sentences.ABBREVIATED_TITLES`)."""
+    from spacy.attrs import ORTH
+
+    from .sentences import ABBREVIATED_TITLES
+
+    for text in ABBREVIATED_TITLES:
+        if len(nlp.tokenizer(text)) > 1:
+            nlp.tokenizer.add_special_case(text, [{ORTH: text}])
 
 
 def assemble(output: str | Path, model: str | None = None, **kwargs: Any) -> Path:
