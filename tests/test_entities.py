@@ -485,6 +485,12 @@ def test_headings_time_zones_and_competitions_are_no_actors(nlp):
     words[0], words[1] = "election", "votes"  # no sports story: a league is an organisation
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("American League", "ORG"), ("Fed Cup", "ORG")]
+    # a competition the NER tagged a place, or cut off from its words: "at the Nordland Open
+    # and the Ostrova Grand Prix" with "Nordland Open" called a place and only "Ostrova" tagged
+    words = ["tennis", "championship", ":", "at", "the", "Nordland", "Open", "and", "the", "Ostrova", "Grand", "Prix"]
+    labels = ["O"] * 5 + ["B-LOC", "I-LOC", "O", "O", "B-GPE", "O", "O"]
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Nordland Open", "EVENT"), ("Ostrova Grand Prix", "EVENT")]
 
 
 def test_given_names_regnal_numbers_and_team_nicknames(nlp):

@@ -472,7 +472,7 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     ents = _given_names_before(doc, _press_titles(doc, _newsrooms(doc, ents, orth), space))
     if sports:
         ents = _table_names(doc, _result_rows(doc, _venue_lines(doc, ents, orth), lower, space))
-        ents = _nicknames(doc, [_competition(ent) for ent in ents])
+        ents = _nicknames(doc, _competitions(doc, ents))
     names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
     if not len(doc):
         return names.ents
@@ -1006,7 +1006,7 @@ NO_NAMES = {"men", "women", "boys", "girls", "juniors", "seniors", "gmt", "edt",
 # Last words of a competition's name: in a sports story "the American League", "the Fed Cup"
 # and "the Singer World Series" are events, not organisations.
 _COMPETITIONS = {"league", "cup", "series", "open", "championship", "championships", "games", "prix", "trophy",
-                 "tour", "classic", "masters", "olympics", "grand"}
+                 "tour", "classic", "masters", "olympics", "grand", "slam", "supercup"}
 
 
 def _nicknames(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -1029,12 +1029,25 @@ def _nicknames(doc: Doc, ents: list[Span]) -> list[Span]:
     return out
 
 
-def _competition(ent: Span) -> Span:
-    """A sports story's organisation named as a competition ("American League", "Fed Cup") is
-    an EVENT."""
-    if ent.label_ == "ORG" and ent[-1].lower_ in _COMPETITIONS and ent[-1].text[:1].isupper():
-        return Span(ent.doc, ent.start, ent.end, label="EVENT")
-    return ent
+def _competitions(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A sports story's name that ends in a competition's word ("American League", "Fed Cup",
+    "the French Open" tagged a place) is an EVENT, and so is a place or an organisation the
+    NER cut off from the competition's words after it ("[U.S.] Open", "[BRUSSELS] GRAND
+    PRIX", "[Nordland] Masters")."""
+    out: list[Span] = []
+    taken = {i for ent in ents for i in range(ent.start, ent.end)}
+    for ent in ents:
+        if ent.label_ not in ("ORG", "GPE", "LOC"):
+            out.append(ent)
+            continue
+        end = ent.end
+        while end < len(doc) and end not in taken and end - ent.end < 2 and doc[end].lower_ in _COMPETITIONS \
+                and doc[end].text[:1].isupper():
+            end += 1
+        if end > ent.end or ent[-1].lower_ in _COMPETITIONS and ent[-1].text[:1].isupper():
+            ent = Span(doc, ent.start, end, label="EVENT")
+        out.append(ent)
+    return out
 
 
 def _no_name(ent: Span) -> bool:
