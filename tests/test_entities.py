@@ -541,6 +541,12 @@ def test_a_datelines_places_are_places(nlp):
     words = ["Talks", "end", ".", "\n", "KIRKLAND", ",", "Wash", ".", "1996-08-26"]
     labels = ["O"] * 4 + ["B-GPE", "O", "B-PERSON", "O", "O"]
     assert ents(run(nlp, _flat(nlp, words, labels))) == [("KIRKLAND", "GPE"), ("Wash", "GPE")]
+    # the date on a line of its own, and the writer's byline before the place or on the line
+    # before, with the NER running the byline into the place or calling it an organisation
+    text = "Fires spread .\nAnn Lee TARNBY , Ore .\n1996-08-22\nCrews came .\nFires end .\nOla Berg\nBONN 1996-08-23\nIt rained ."
+    doc = run(nlp, _text_doc(nlp, text, [("Ann Lee TARNBY", "PERSON"), ("Ore", "PERSON"), ("Ola Berg", "ORG")]))
+    assert ents(doc) == [("Ann Lee", "PERSON"), ("TARNBY", "GPE"), ("Ore", "GPE"), ("Ola Berg", "PERSON"),
+                         ("BONN", "GPE")]
 
 
 def test_a_persons_family_name_alone_is_the_person(nlp):

@@ -465,7 +465,7 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
     dependency ids.
     """
     sports = sports_story(doc)
-    ents = [ent for ent in _cut_names(doc, _datelines(doc, ents), sports)
+    ents = [ent for ent in _datelines(doc, _cut_names(doc, ents, sports))
             if not _plural_noun_first(ent) and not _no_name(ent)]
     array = doc.to_array([ORTH, LOWER, LEMMA, IS_SPACE])  # read once for every search below
     orth, lower, lemma, space = array[:, 0], array[:, 1], array[:, 2], array[:, 3]
@@ -934,7 +934,8 @@ def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
     """A dateline's places are places, whatever the NER said or missed: the capitalised words
     from the start of a line to a date or "( Reuters )", a comma between places ("BONN
     1996-08-29", "CATANIA , Sicily 1996-08-29", "MOSCOW ( Reuters )"), and a stop after a
-    state's abbreviation ("KIRKLAND , Wash . 1996-08-26")."""
+    state's abbreviation ("KIRKLAND , Wash . 1996-08-26"), also with the date on the next
+    line."""
     found: list[Span] = []
     for match in _DATELINE_END.finditer(doc.text):  # one regular expression over the text, not a loop over tokens
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
@@ -942,11 +943,15 @@ def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         token = span[0]
         end = token.i
+        if end >= 3 and "\n" in doc[end - 1].text and doc[end - 2].text == "." and doc[end - 1].is_space:
+            end -= 1  # the date on a line of its own after the stop: "CHESAPEAKE , Va .\n1996-08-23"
         if end >= 2 and doc[end - 1].text == "." and _ABBREVIATION.match(doc[end - 2].text):
             end -= 1  # a state's abbreviation, its stop split off: "MINNETONKA , Minn . 1996-08-22"
+        else:
+            end = token.i
         if end == 0 or not doc[end - 1].text[:1].isupper():
             continue
-        parts, k = [], end - 1
+        parts, k, byline = [], end - 1, False
         while k >= 0 and not (doc[k].is_space and "\n" in doc[k].text):
             word = doc[k]
             if word.text == ",":
@@ -956,12 +961,22 @@ def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
                 end = k
             elif not (word.text[:1].isupper() or word.lower_ in _SMALL_WORDS and k + 1 < end):
                 break
+            elif k + 1 < end and doc[end - 1].text.isupper() and word.is_title and not word.text.isupper():
+                byline = True  # a byline before an upper-case place: "Ann Lee LITTLE ROCK , Ark ."
+                break
             k -= 1
-        if not (k < 0 or doc[k].is_space and "\n" in doc[k].text) or end == k + 1:
+        if not (byline or k < 0 or doc[k].is_space and "\n" in doc[k].text) or end == k + 1:
             continue  # not from the start of a line
         parts.append((k + 1, end))
         if len(parts) <= 3 and all(e - b <= 4 for b, e in parts):
             found.extend(Span(doc, b, e, label="GPE") for b, e in parts)
+            # the writer's byline: before the place on its line, or alone on the line before
+            last = k + 1 if byline else k
+            start = last - 1
+            while start > 0 and not (doc[start - 1].is_space and "\n" in doc[start - 1].text):
+                start -= 1
+            if start > 0 and 2 <= last - start <= 3 and all(t.is_title and t.is_alpha for t in doc[start:last]):
+                found.append(Span(doc, start, last, label="PERSON"))
     return _replace(ents, found)
 
 
