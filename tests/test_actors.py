@@ -715,6 +715,28 @@ def test_a_clubs_name_the_ner_called_a_person_and_a_standings_row_read_as_a_date
     assert ("Karl-Uwe Brenner", "PERSON") in [(e.text, e.label_) for e in doc.ents]
 
 
+def test_athletes_before_a_state_in_brackets_whatever_the_ner_drew(nlp):
+    # "tennis championship : 7 - Ivo Marr ( Russia ) beat Karl - Uwe Brenner ( Russia ) 6-4 ,
+    # Harbury ( Russia ) 2 Tarnby ( Russia ) 0 , Dunmore Park ( Russia ) v Ostrova ( Russia )":
+    # the NER missed the first athlete and cut the second's given name; two clubs in a
+    # results row and a fixture stay as they were
+    from spacy.tokens import Doc
+
+    words = ["tennis", "championship", ":", "7", "-", "Ivo", "Marr", "(", "Russia", ")", "beat", "Karl", "-", "Uwe",
+             "Brenner", "(", "Russia", ")", "6-4", ",", "Harbury", "(", "Russia", ")", "2", "Tarnby", "(", "Russia",
+             ")", "0", ",", "Dunmore", "Park", "(", "Russia", ")", "v", "Ostrova", "(", "Russia", ")"]
+    labels = ["O"] * len(words)
+    labels[8] = labels[16] = labels[22] = labels[27] = labels[34] = labels[39] = "B-GPE"
+    labels[12:15] = ["B-ORG", "I-ORG", "I-ORG"]
+    labels[31:33] = ["B-ORG", "I-ORG"]
+    spaces = [w not in ("Karl", "-") or i in (4,) for i, w in enumerate(words)]
+    doc = run(nlp, Doc(nlp.vocab, words=words, spaces=spaces, heads=[0] * len(words),
+                       deps=["ROOT"] + ["dep"] * (len(words) - 1), pos=["PROPN"] * len(words), ents=labels))
+    people = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    assert people == ["Ivo Marr", "Karl-Uwe Brenner"]
+    assert ("Dunmore Park", "ORG") in [(e.text, e.label_) for e in doc.ents]
+
+
 def test_in_a_sports_story_a_players_name_is_no_state(nlp):
     # "tennis championship : Michael Russia beat Ivo Karlovic . Russia won ." (a player named
     # like a gazetteer state): in a sports story the short name is the player; in a political

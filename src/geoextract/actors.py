@@ -31,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import srsly
 from spacy.attrs import ORTH, POS
 from spacy.symbols import PROPN
@@ -574,20 +575,69 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
             or team_words_around(ent) or _owns_player(doc, ent))
         if scored or plays:
             teams.add(key)
-    if not teams and not athletes:
+    named = _athletes_before_nations(doc, nations)
+    if not teams and not athletes and not named:
         return ents
     # every mention of a team's name but a dateline's ("NEW YORK 1996-08-30") and a place's
     # ("In Pittsburgh , Berry tied the game")
     out = []
+    taken = {i for span in named for i in range(span.start, span.end)}
     for ent in ents:
+        if any(i in taken for i in range(ent.start, ent.end)):
+            continue
         if ent.start in athletes:
             ent = Span(doc, ent.start, ent.end, label="PERSON")
         elif (ent.label_ in _TEAM_LABELS and normalise(ent.text) in teams and ent.end not in dated
               and not _where(doc, ent)):
             ent = Span(doc, ent.start, ent.end, label="ORG")
         out.append(ent)
+    out = sorted(out + named, key=lambda span: span.start)
     doc.ents = out
     return out
+
+
+def _athletes_before_nations(doc: Doc, nations: set[int]) -> list[Span]:
+    """Athletes the NER missed or cut in a results table or draw: two to four capitalised
+    words right before a state in brackets ("7 - Ivo Marr ( Norway ) beat", ", Ann Lee (
+    Chile ) 64 71"), whatever entities the NER drew over them. Not a club's name ("Real
+    Madrid ( Spain )", a club's word in it), nor a side in a fixture or a results row ("v
+    Dunmore Park ( Norway )", "Harbury ( Norway ) 2 Tarnby ( Chile ) 0")."""
+    found: list[Span] = []
+    opens = np.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings.as_int("(")).tolist() if len(doc) else []
+    for i in opens:
+        close = next((j for j in range(i + 2, min(i + 5, len(doc))) if doc[j].text == ")"), None)
+        if close is None or i == 0:
+            continue
+        inside = doc[i + 1:close]
+        if not (all(j in nations for j in range(inside.start, inside.end)) or normalise(inside.text) in HOME_NATIONS):
+            continue
+        start = i
+        while start > 0 and i - start < 4 and _athlete_word(doc, start - 1):
+            start -= 1
+        if i - start >= 2 and doc[start].is_title and not _club_row(doc, start, close):
+            found.append(Span(doc, start, i, label="PERSON"))
+    return found
+
+
+def _club_row(doc: Doc, start: int, close: int) -> bool:
+    """Whether the name at `start`, a state in brackets after it closed at `close`, is a side in
+    a fixture or a results row: "v Dunmore Park ( Norway )", "Harbury ( Norway ) v ...",
+    "Harbury ( Norway ) 2 Tarnby ( Chile ) 0"."""
+    if start > 0 and doc[start - 1].lower_ in _VERSUS:
+        return True
+    after = doc[close + 1:close + 3]
+    return len(after) > 0 and (after[0].lower_ in _VERSUS or len(after) == 2 and after[0].is_digit
+                               and len(after[0]) <= 2 and (after[1].is_title or after[1].text == "("))
+
+
+def _athlete_word(doc: Doc, i: int) -> bool:
+    token = doc[i]
+    if token.text == "-":  # a hyphen inside a name: "Heinz-Harald"
+        return not token.whitespace_ and i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].is_alpha
+    return token.is_alpha and token.text[:1].isupper() and token.lower_ not in CLUB_WORDS
+
+
+_VERSUS = {"v", "v.", "vs"}
 
 
 # Verbs a team is the subject or object of, or the object of a preposition after
@@ -652,6 +702,8 @@ def _for_nation(doc: Doc, ent: Span, nations: set[int]) -> bool:
     if close is None:
         return False
     inside = doc[end + 1:close]
+    if _club_row(doc, ent.start, close):
+        return False
     return all(i in nations for i in range(inside.start, inside.end)) or normalise(inside.text) in HOME_NATIONS
 
 
