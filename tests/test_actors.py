@@ -735,6 +735,13 @@ def test_athletes_before_a_state_in_brackets_whatever_the_ner_drew(nlp):
     people = [e.text for e in doc.ents if e.label_ == "PERSON"]
     assert people == ["Ivo Marr", "Karl-Uwe Brenner"]
     assert ("Dunmore Park", "ORG") in [(e.text, e.label_) for e in doc.ents]
+    # a squad's list: players before their clubs in brackets, none tagged
+    words = ["soccer", "championship", "squad", ":", "Defenders", "-", "Ola", "Berg", "(", "Harbury", ")", ",", "Ivo",
+             "Lind", "(", "Kestrel", "Vale", ")", "."]
+    doc = run(nlp, Doc(nlp.vocab, words=words, heads=[0] * len(words), deps=["ROOT"] + ["dep"] * (len(words) - 1),
+                       pos=["PROPN"] * len(words)))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Ola Berg", "PERSON"), ("Harbury", "ORG"),
+                                                      ("Ivo Lind", "PERSON"), ("Kestrel Vale", "ORG")]
 
 
 def test_in_a_sports_story_a_players_name_is_no_state(nlp):

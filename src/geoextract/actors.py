@@ -599,9 +599,10 @@ def sports_teams(doc: Doc, ents: list[Span], nations: set[int]) -> list[Span]:
 def _athletes_before_nations(doc: Doc, nations: set[int]) -> list[Span]:
     """Athletes the NER missed or cut in a results table or draw: two to four capitalised
     words right before a state in brackets ("7 - Ivo Marr ( Norway ) beat", ", Ann Lee (
-    Chile ) 64 71"), whatever entities the NER drew over them. Not a club's name ("Real
-    Madrid ( Spain )", a club's word in it), nor a side in a fixture or a results row ("v
-    Dunmore Park ( Norway )", "Harbury ( Norway ) 2 Tarnby ( Chile ) 0")."""
+    Chile ) 64 71"), whatever entities the NER drew over them; in a squad's list, before a
+    club in brackets too, and the club is an organisation (`_listed`). Not a club's name
+    ("Real Madrid ( Spain )", a club's word in it), nor a side in a fixture or a results row
+    ("v Dunmore Park ( Norway )", "Harbury ( Norway ) 2 Tarnby ( Chile ) 0")."""
     found: list[Span] = []
     opens = np.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings.as_int("(")).tolist() if len(doc) else []
     for i in opens:
@@ -609,14 +610,28 @@ def _athletes_before_nations(doc: Doc, nations: set[int]) -> list[Span]:
         if close is None or i == 0:
             continue
         inside = doc[i + 1:close]
-        if not (all(j in nations for j in range(inside.start, inside.end)) or normalise(inside.text) in HOME_NATIONS):
+        nation = all(j in nations for j in range(inside.start, inside.end)) or normalise(inside.text) in HOME_NATIONS
+        if not nation and not all(t.is_title for t in inside):
             continue
         start = i
         while start > 0 and i - start < 4 and _athlete_word(doc, start - 1):
             start -= 1
-        if i - start >= 2 and doc[start].is_title and not _club_row(doc, start, close):
+        if i - start < 2 or not doc[start].is_title or _club_row(doc, start, close):
+            continue
+        if nation:
             found.append(Span(doc, start, i, label="PERSON"))
+        elif _listed(doc, start, close):  # and the player's club
+            found += [Span(doc, start, i, label="PERSON"), Span(doc, i + 1, close, label="ORG")]
     return found
+
+
+def _listed(doc: Doc, start: int, close: int) -> bool:
+    """Whether a name with a club in brackets is an item of a squad's list: a comma, a dash
+    or a colon before it, a comma, a full stop or the line's end after the bracket
+    ("Defenders - Ivo Marr ( Harbury ) , Ola Berg ( Tarnby ) .")."""
+    before = doc[start - 1].text if start > 0 else "\n"
+    after = doc[close + 1].text if close + 1 < len(doc) else "\n"
+    return (before in (",", "-", ":") or "\n" in before) and (after in (",", ".") or "\n" in after)
 
 
 def _club_row(doc: Doc, start: int, close: int) -> bool:
