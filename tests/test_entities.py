@@ -586,6 +586,15 @@ def test_a_descriptor_before_a_name_says_what_it_names(nlp):
     labels[6], labels[15] = "B-PERSON", "B-PERSON"
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("Tanjug", "ORG"), ("Tanjug", "ORG"), ("Tavildara", "GPE"), ("Tavildara", "GPE")]
+    # "Kestrel Q2 net rises . Kestrel posted a loss . Kestrel 's shares fell . Shares of Tarnby
+    # rose . Tarnby" with every company called a person
+    words = ["Kestrel", "Q2", "net", "rises", ".", "Kestrel", "posted", "a", "loss", ".", "Kestrel", "'s", "shares",
+             "fell", ".", "Shares", "of", "Tarnby", "rose", ".", "Tarnby"]
+    labels = ["O"] * len(words)
+    for i in (0, 5, 10, 17, 20):
+        labels[i] = "B-PERSON"
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert ents(doc) == [("Kestrel", "ORG")] * 3 + [("Tarnby", "ORG")] * 2
     # "the Ostrovan capital Lindholm fell . Lindholm" with both called people
     words = ["the", "Ostrovan", "capital", "Lindholm", "fell", ".", "Lindholm"]
     labels = ["O", "B-NORP", "O", "B-PERSON", "O", "O", "B-PERSON"]

@@ -227,7 +227,7 @@ def consistent_entities(doc: Doc) -> Doc:
 def _descriptor_votes(doc: Doc, lower: np.ndarray, votes: dict[str, Counter], cricket: bool) -> None:
     """Words around a name that say what it names, wherever the name is tagged (10 votes each):
     "the news agency Tanjug" (an organisation), "the town of Tavildara" and "the Chechen
-    capital Grozny" (places), "Duran , 45 ,"
+    capital Grozny" (places), "Zenith 's shares" (a company: `_COMPANY_CUES`), "Duran , 45 ,"
     (a person) and, in a cricket story, a scorecard's fielder and bowler ("c Tillekeratne b
     Dharmasena 13")."""
     for i in _member(lower, _ids()["descriptors"]).nonzero()[0].tolist():
@@ -242,6 +242,15 @@ def _descriptor_votes(doc: Doc, lower: np.ndarray, votes: dict[str, Counter], cr
             _vote(doc, votes, "GPE", start=i + 1)  # "the Chechen capital Grozny"
     for comma in _ages(doc, lower):
         _vote(doc, votes, "PERSON", end=comma)
+    for i in _member(lower, _ids()["company"]).nonzero()[0].tolist():
+        word = doc[i].lower_
+        if word in ("shares", "stock"):
+            if i > 0 and doc[i - 1].lower_ in ("'s", "’s"):
+                _vote(doc, votes, "ORG", end=i - 1)  # "Zenith 's shares"
+            elif i + 1 < len(doc) and doc[i + 1].lower_ == "of":
+                _vote(doc, votes, "ORG", start=i + 2)  # "shares of Isbank"
+        elif i > 0 and (doc[i].text.isupper() or word == "posted"):
+            _vote(doc, votes, "ORG", end=i)  # "Ka Wah Bank Q2 net rises", "Best posted a loss"
     if cricket:
         for i in _member(lower, _ids()["scorecard"]).nonzero()[0].tolist():
             if doc[i].text not in ("b", "c", "st"):
@@ -253,6 +262,10 @@ def _descriptor_votes(doc: Doc, lower: np.ndarray, votes: dict[str, Counter], cr
                 votes[_key(doc[i + 1:end].text)]["PERSON"] += 10  # a new name too: "b Chandana"
 
 
+# Words about a company around its name (`_descriptor_votes`): its shares or stock ("Zenith 's
+# shares", "shares of Isbank"), a results period after it in a headline ("Ka Wah Bank Q2 net
+# rises") and "posted" ("Best posted a loss").
+_COMPANY_CUES = {"shares", "stock", "q1", "q2", "q3", "q4", "h1", "h2", "posted"}
 # In a sports story, the words next to a name that say it is a team's (`_teams`): before it
 # ("league champions [Porto]", "Lisbon rivals [Benfica]"; plural: "champion" is a player's
 # title too) and after it ("[Galatasaray] striker", "the [Ajax] defence").
@@ -520,7 +533,8 @@ def _ids() -> dict[str, np.ndarray]:
             "lemmas": array(PERSON_ROLES | KILLING | SAY_VERBS | DEFENDANT_PASSIVE | DEFENDANT_ACTIVE),
             "small": array(_SMALL_WORDS), "sports": array(SPORTS_WORDS),
             "sports too": array(SPORTS_WORDS_TOO), "cricket": array(CRICKET_WORDS),
-            "descriptors": array(ORG_DESCRIPTORS | PLACE_NOUNS), "scorecard": array({"b", "c", "st"})}
+            "descriptors": array(ORG_DESCRIPTORS | PLACE_NOUNS), "scorecard": array({"b", "c", "st"}),
+            "company": array(_COMPANY_CUES)}
 
 
 def _member(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
