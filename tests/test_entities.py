@@ -674,6 +674,15 @@ def test_a_name_after_at_is_a_place_unless_aimed_at(nlp):
     doc = run(nlp, _flat(nlp, ["talks", "begin", "at", "Jack", "Straw", "'s", "residence"],
                          ["O", "O", "O", "B-PERSON", "I-PERSON", "I-PERSON", "O"]))
     assert ents(doc) == [("Jack Straw 's", "PERSON")]
+    # a baseball schedule: "Harbury beat Tarnby . SCHEDULE \n KESTREL AT HARBURY \n RESULTS AT
+    # NORDLAND CLASSIC" with the second "HARBURY" (and "NORDLAND") untagged, added as the
+    # same names: the team's home is a place, a sponsor before a competition is not
+    words = ["baseball", "homer", "pitcher", ":", "Harbury", "beat", "Tarnby", ".", "Nordland", "lost", ".",
+             "SCHEDULE", "\n", "KESTREL", "AT", "HARBURY", "\n", "RESULTS", "AT", "NORDLAND", "CLASSIC"]
+    labels = ["O"] * len(words)
+    labels[4], labels[6], labels[8], labels[13] = "B-ORG", "B-ORG", "B-ORG", "B-ORG"
+    doc = run(nlp, _flat(nlp, words, labels))
+    assert {("HARBURY", "LOC"), ("NORDLAND", "ORG")} <= set(ents(doc))
 
 
 def test_a_name_with_an_age_is_a_person_wherever_it_stands(nlp):

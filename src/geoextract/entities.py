@@ -216,6 +216,9 @@ def consistent_entities(doc: Doc) -> Doc:
             start = found.start
             if label == "PERSON" and start > 0 and start - 1 not in covered and _given_name(doc[start - 1]):
                 start -= 1  # "H. Streak" after "Streak 10-1-47-2", "Tino Martinez" after "Martinez"
+            if _venue(doc, found, label, sports) and not (found.end < len(doc)
+                                                        and doc[found.end].lower_ in _COMPETITIONS):
+                label = "LOC"  # "SEATTLE AT BOSTON": where, like the tagged mentions above; not "AT TOSHIBA CLASSIC"
             added.append(Span(doc, start, found.end, label=label))
             i = found.end
     if added:
