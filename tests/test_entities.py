@@ -491,6 +491,22 @@ def test_headings_time_zones_and_competitions_are_no_actors(nlp):
     labels = ["O"] * 5 + ["B-LOC", "I-LOC", "O", "O", "B-GPE", "O", "O"]
     doc = run(nlp, _flat(nlp, words, labels))
     assert ents(doc) == [("Nordland Open", "EVENT"), ("Ostrova Grand Prix", "EVENT")]
+    # an untagged league read from its head noun ("results of the Nordic Super League") is an
+    # event in a sports story, as a tagged one is
+    doc = run(nlp, parsed(nlp, """
+        Soccer  1 compound NOUN
+        results 1 ROOT     NOUN
+        of      1 prep     ADP
+        the     6 det      DET
+        Nordic  6 compound PROPN
+        Super   6 compound PROPN
+        League  2 pobj     PROPN
+        :       1 punct    PUNCT
+        goals   1 appos    NOUN
+        and     8 cc       CCONJ
+        standings 8 conj   NOUN
+    """))
+    assert ents(doc) == [("Nordic Super League", "EVENT")]
 
 
 def test_given_names_regnal_numbers_and_team_nicknames(nlp):

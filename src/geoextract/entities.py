@@ -523,7 +523,8 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
             names.subject(token, "nsubjpass")
         elif word in DEFENDANT_ACTIVE:
             names.subject(token, "nsubj")
-    return sorted(names.ents, key=lambda span: span.start)
+    ents = sorted(names.ents, key=lambda span: span.start)
+    return _competitions(doc, ents) if sports else ents  # also "[European Super League]" read from its head
 
 
 @lru_cache(maxsize=1)
