@@ -710,9 +710,8 @@ def _for_nation(doc: Doc, ent: Span, nations: set[int]) -> bool:
     end = ent.end
     if len(ent) < 2 or end + 2 >= len(doc) or doc[end].text != "(":
         return False
-    if not all(t.is_alpha and t.text[:1].isupper() and t.lower_ not in CLUB_WORDS
-               or t.text == "-" and not t.whitespace_ and t.i > ent.start for t in ent):
-        return False  # "Heinz - Harald Frentzen ( Germany )": a hyphen inside a given name too
+    if not all(_athlete_word(doc, i) for i in range(ent.start, ent.end)):
+        return False  # a club's word in it; a hyphen only inside a given name ("Heinz-Harald")
     close = next((i for i in range(end + 2, min(end + 5, len(doc))) if doc[i].text == ")"), None)
     if close is None:
         return False

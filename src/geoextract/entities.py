@@ -216,9 +216,9 @@ def consistent_entities(doc: Doc) -> Doc:
             start = found.start
             if label == "PERSON" and start > 0 and start - 1 not in covered and _given_name(doc[start - 1]):
                 start -= 1  # "H. Streak" after "Streak 10-1-47-2", "Tino Martinez" after "Martinez"
-            if _venue(doc, found, label, sports) and not (found.end < len(doc)
-                                                        and doc[found.end].lower_ in _COMPETITIONS):
-                label = "LOC"  # "SEATTLE AT BOSTON": where, like the tagged mentions above; not "AT TOSHIBA CLASSIC"
+            sponsor = found.end < len(doc) and doc[found.end].lower_ in _COMPETITIONS  # "AT TOSHIBA CLASSIC"
+            if _venue(doc, found, label, sports) and not sponsor:
+                label = "LOC"  # "SEATTLE AT BOSTON": where, like the tagged mentions above
             added.append(Span(doc, start, found.end, label=label))
             i = found.end
     if added:
@@ -485,9 +485,10 @@ def grammar_names(doc: Doc, ents: list[Span]) -> list[Span]:
             if not _plural_noun_first(ent) and not _no_name(ent)]
     array = doc.to_array([ORTH, LOWER, LEMMA, IS_SPACE])  # read once for every search below
     orth, lower, lemma, space = array[:, 0], array[:, 1], array[:, 2], array[:, 3]
-    ents = _given_names_before(doc, _press_titles(doc, _newsrooms(doc, ents, orth), space))
+    breaks = [i for i in np.flatnonzero(space).tolist() if "\n" in doc[i].text]  # the line breaks' tokens
+    ents = _given_names_before(doc, _press_titles(doc, _newsrooms(doc, ents, orth), breaks))
     if sports:
-        ents = _table_names(doc, _result_rows(doc, _venue_lines(doc, ents, orth), lower, space))
+        ents = _table_names(doc, _result_rows(doc, _venue_lines(doc, ents, orth), lower, breaks))
         ents = _nicknames(doc, _competitions(doc, ents))
     names = _Names(doc, _without_trailing_titles(doc, _hyphenated_names(doc, ents)))
     if not len(doc):
@@ -716,7 +717,7 @@ _STANDING = re.compile(r"(?:\d+|\d*\.\d+|\d+/\d+|-)$")  # a standings column: "1
 _JOINING = {"of", "de", "&", "and"}
 
 
-def _result_rows(doc: Doc, ents: list[Span], lower: np.ndarray, space: np.ndarray) -> list[Span]:
+def _result_rows(doc: Doc, ents: list[Span], lower: np.ndarray, breaks: list[int]) -> list[Span]:
     """The teams of a results table or standings, in a story that lists no athletes: a line of
     two names each followed by its goals ("Kestrel Vale 3 Harbury 0"), or a name followed
     by five or more columns of numbers ("Ostrova 4 3 1 0 9 2 10", "Tarnby 62 2 40 .606 -").
@@ -725,9 +726,8 @@ def _result_rows(doc: Doc, ents: list[Span], lower: np.ndarray, space: np.ndarra
     if players_table(doc, ents):
         return ents
     found: list[Span] = []
-    # lines from the space tokens that hold a line break (one array test finds the spaces); a
-    # line is read word by word only when it ends in a number, as a row does
-    breaks = [i for i in np.flatnonzero(space).tolist() if "\n" in doc[i].text]
+    # lines from the space tokens that hold a line break; a line is read word by word only when
+    # it ends in a number, as a row does
     start = 0
     for end in breaks + [len(doc)]:
         if end > start and _STANDING.match(doc[end - 1].text):
@@ -961,12 +961,11 @@ def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         token = span[0]
         end = token.i
-        if end >= 3 and "\n" in doc[end - 1].text and doc[end - 2].text == "." and doc[end - 1].is_space:
-            end -= 1  # the date on a line of its own after the stop: "CHESAPEAKE , Va .\n1996-08-23"
-        if end >= 2 and doc[end - 1].text == "." and _ABBREVIATION.match(doc[end - 2].text):
-            end -= 1  # a state's abbreviation, its stop split off: "MINNETONKA , Minn . 1996-08-22"
-        else:
-            end = token.i
+        # a state's abbreviation, its stop split off, before the date or before the line break
+        # that puts the date on a line of its own: "MINNETONKA , Minn . 1996-08-22", "Va .\n1996"
+        stop = end - 2 if end >= 3 and doc[end - 1].is_space and "\n" in doc[end - 1].text else end - 1
+        if stop >= 1 and doc[stop].text == "." and _ABBREVIATION.match(doc[stop - 1].text):
+            end = stop
         if end == 0 or not doc[end - 1].text[:1].isupper():
             continue
         parts, k, byline = [], end - 1, False
@@ -1156,12 +1155,12 @@ def _newsrooms(doc: Doc, ents: list[Span], orth: np.ndarray) -> list[Span]:
     return sorted(kept + desks, key=lambda span: span.start)
 
 
-def _press_titles(doc: Doc, ents: list[Span], space: np.ndarray) -> list[Span]:
+def _press_titles(doc: Doc, ents: list[Span], breaks: list[int]) -> list[Span]:
     """A press review's newspapers: a line of one to six upper-case words alone, the lines after
     it its stories, each opened by a dash ("HARBURY HERALD" then "- Talks on the port
     resume ."), is an organisation, whatever the NER read there. The actor stage gives a
-    state's name back its label (a review's section "NORWAY")."""
-    breaks = [i for i in np.flatnonzero(space).tolist() if "\n" in doc[i].text]
+    state's name back its label (a review's section "NORWAY"). `breaks`: the tokens that hold
+    a line break."""
     found = []
     start = 0
     for end in breaks:
