@@ -638,10 +638,10 @@ def _club_row(doc: Doc, start: int, close: int) -> bool:
     """Whether the name at `start`, a state in brackets after it closed at `close`, is a side in
     a fixture or a results row: "v Dunmore Park ( Norway )", "Harbury ( Norway ) v ...",
     "Harbury ( Norway ) 2 Tarnby ( Chile ) 0"."""
-    if start > 0 and doc[start - 1].lower_ in _VERSUS:
+    if start > 0 and doc[start - 1].lower_ in _CLUB_VERSUS:
         return True
     after = doc[close + 1:close + 3]
-    return len(after) > 0 and (after[0].lower_ in _VERSUS or len(after) == 2 and after[0].is_digit
+    return len(after) > 0 and (after[0].lower_ in _CLUB_VERSUS or len(after) == 2 and after[0].is_digit
                                and len(after[0]) <= 2 and (after[1].is_title or after[1].text == "("))
 
 
@@ -652,7 +652,9 @@ def _athlete_word(doc: Doc, i: int) -> bool:
     return token.is_alpha and token.text[:1].isupper() and token.lower_ not in CLUB_WORDS
 
 
-_VERSUS = {"v", "v.", "vs"}
+# The "v" of a club fixture ("Harbury v Tarnby"); not a draw's "vs.", which stands between
+# athletes ("Ivo Marr ( Norway ) vs. Ola Berg ( Chile )"), unlike the entity stage's `_VERSUS`.
+_CLUB_VERSUS = {"v", "v.", "vs"}
 
 
 # Verbs a team is the subject or object of, or the object of a preposition after

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 ENDINGS = (".", "!", "?", '"', "”", "’", ":", ";", ")")
@@ -23,28 +24,32 @@ ABBREVIATED_TITLES = ("Lt.", "Capt.", "Sgt.", "Col.", "Maj.", "Cmdr.", "Cdr.", "
                       "Rep.", "Gov.", "Adm.", "Dr.", "Prof.", "Rev.", "Mr.", "Mrs.", "Ms.")
 
 
+# their string ids, which are hashes of the text: the same in every vocabulary
+_TITLE_IDS = np.array([get_string_id(title) for title in ABBREVIATED_TITLES], dtype="uint64")
+
+
 @Language.component("geoextract_line_breaks", assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
-    _sentence_breaks(doc)
-    _titles(doc)
+    if len(doc) < 2:
+        return doc
+    array = doc.to_array([ORTH, IS_SPACE])  # read once for both searches
+    _sentence_breaks(doc, array[:, 1])
+    _titles(doc, array[:, 0])
     return doc
 
 
-def _titles(doc: Doc) -> None:
-    if len(doc) < 2:
-        return
-    ids = [doc.vocab.strings.as_int(title) for title in ABBREVIATED_TITLES if title in doc.vocab.strings]
-    for i in np.flatnonzero(np.isin(doc.to_array(ORTH)[:-1], ids)).tolist():
+def _titles(doc: Doc, orth: np.ndarray) -> None:
+    for i in np.flatnonzero(np.isin(orth[:-1], _TITLE_IDS)).tolist():
         word = doc[i + 1]
         if word.is_title and (not word.tag_ or word.tag_.startswith("NNP")):  # not "the Col. Then ..."
             word.is_sent_start = False
 
 
-def _sentence_breaks(doc: Doc) -> None:
+def _sentence_breaks(doc: Doc, space: np.ndarray) -> None:
     # Newlines are in whitespace tokens only (a token's own trailing whitespace is one space at
     # most), so only the runs of whitespace tokens are visited, not every token, and the lines
     # are read from them without joining the document's text.
-    spaces = doc.to_array(IS_SPACE).nonzero()[0].tolist() if len(doc) else []
+    spaces = space.nonzero()[0].tolist()
     runs: list[tuple[int, int, int]] = []  # (first, last, line breaks) of each run holding a break
     n, k = len(doc), 0
     while k < len(spaces):
